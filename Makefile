@@ -1,0 +1,87 @@
+# Makefile — builds build/mpcensus (release), the ASan/UBSan test build, tests, fuzzers.
+#
+# Layout: every src/<capability>/*.c is part of the library; src/cli/main.c
+# holds main(). Adding a file to a capability directory needs no edit here.
+
+CC       ?= cc
+CSTD     := -std=c17 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+PKGS     := libpcap openssl zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS   := $(PKG_LIBS) -lpthread -lm
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(CSTD) $(WARN) -Isrc -I. $(PKG_CFLAGS)
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+BUILD    := build
+LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LAB_SRC  := $(wildcard lab/*.c)
+MAIN_SRC := src/cli/main.c
+HDRS     := $(wildcard src/*/*.h lab/*.h)
+
+REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC) $(LAB_SRC))
+SAN_OBJ  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRC) $(LAB_SRC))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(UNIT_SRC))
+
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all build test-build check demo fuzz fuzz-build deps clean bench
+
+all: build
+build: $(BUILD)/mpcensus
+test-build: $(BUILD)/san/mpcensus $(UNIT_BIN)
+
+$(BUILD)/mpcensus: $(REL_OBJ) $(BUILD)/rel/$(MAIN_SRC:.c=.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/san/mpcensus: $(SAN_OBJ) $(BUILD)/san/$(MAIN_SRC:.c=.o)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+$(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(SAN_OBJ) $(LDLIBS) -lcmocka
+
+# libFuzzer targets need clang; they link the library sources directly.
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	clang $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -I. $(PKG_CFLAGS) -O1 -g \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(filter src/net/%.c,$(LIB_SRC)) $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# Runs every libFuzzer target for FUZZ_SECONDS seconds (default 60) and
+# prints the execs/s each reached.
+fuzz: deps fuzz-build
+	./fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+deps:
+	./scripts/install-deps.sh
+
+# The test command of README.md: installs what is missing, builds, runs all tests.
+check: deps
+	$(MAKE) build test-build
+	./tests/run.sh
+
+# The demo command of README.md: the main job, on the lab.
+demo: deps
+	$(MAKE) build
+	./scripts/demo.sh
+
+bench: build
+	@echo "benchmarks: bench/scan.sh, bench/pcap.sh (run one by hand, as root)"
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,53 @@
+/* main.c — mpcensus entry point: dispatches to one subcommand per capability. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+#define MPCENSUS_VERSION "0.1.0"
+
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
+    {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
+    {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
+    {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: mpcensus <command> [options] [args]\n\n"
+                 "Measures Multipath TCP deployment: active scans, passive traces, lab.\n\n"
+                 "commands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n'mpcensus <command> --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+        printf("mpcensus %s\n", MPCENSUS_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "mpcensus: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

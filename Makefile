@@ -37,22 +37,27 @@ build: $(BUILD)/mpcensus
 test-build: $(BUILD)/san/mpcensus $(UNIT_BIN)
 
 $(BUILD)/mpcensus: $(REL_OBJ) $(BUILD)/rel/$(MAIN_SRC:.c=.o)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/san/mpcensus: $(SAN_OBJ) $(BUILD)/san/$(MAIN_SRC:.c=.o)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@echo "  CC-SAN  $<"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(SAN_OBJ) $(LDLIBS) -lcmocka
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(SAN_OBJ) $(LDLIBS) -lcmocka
 
 # libFuzzer targets need clang; they link the library sources directly.
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)

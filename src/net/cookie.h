@@ -10,6 +10,10 @@ struct cookie_ctx;   /* opaque; holds an initialised cipher */
 /* Creates a context keyed with 16 bytes (NULL: random key from the OS). */
 struct cookie_ctx *cookie_new(const uint8_t key[16]);
 void cookie_free(struct cookie_ctx *c);
+/* An independent context with the same key. (Not needed for threads:
+ * cookie_compute may run on one context from many threads at once, each
+ * thread encrypting with its own copy of the cipher state.) */
+struct cookie_ctx *cookie_dup(const struct cookie_ctx *c);
 /* 128 pseudo-random bits bound to (probe src, probe dst, dst port). The
  * scanner puts word[0] in the SYN's sequence number, derives the source port
  * and IP-ID from word[1], and the per-target v0 key from word[2..3]; a reply

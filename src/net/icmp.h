@@ -32,7 +32,8 @@ struct icmp_error {
     /* the quoted (offending) packet */
     const uint8_t *quote;
     size_t quote_len;         /* bytes of quote (before any RFC 4884 extension) */
-    struct pkt_view inner;    /* inner IP header decoded; inner.tcp valid if quoted far enough */
+    struct pkt_view inner;    /* inner IP header decoded; inner.tcp valid if quoted far enough:
+                                 sport, dport, seq from 8 transport bytes on, all from 20 */
     enum net_status inner_status;
     size_t transport_quoted;  /* transport bytes present in the quote */
     enum quote_extent extent;

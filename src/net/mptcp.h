@@ -79,6 +79,14 @@ struct mptcp_opt {
 
     /* MP_TCPRST */
     uint8_t reason;
+
+    /* Added after the first contract (additive; mptcp_encode does not need them): */
+    bool has_flags;           /* the flags octet/nibble was on the wire (not for a 3-byte DSS/MP_CAPABLE) */
+    bool has_ipver;           /* ADD_ADDR v0: ipver valid */
+    bool has_reserved;        /* MP_JOIN ACK / MP_FAIL / MP_FASTCLOSE: 12 reserved bits after the subtype */
+    uint16_t reserved;
+    bool has_reason;          /* MP_TCPRST */
+    bool has_subflowseqno;    /* DSS mapping: the subflow sequence number fitted */
 };
 
 /* Decodes one MPTCP option. opt points at the kind byte (30) and avail is the

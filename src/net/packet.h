@@ -74,6 +74,8 @@ struct pkt_view {
     uint8_t proto;          /* upper-layer protocol after extension headers */
     bool fragment;          /* non-first fragment (no transport header follows) */
     bool more_fragments;
+    bool ip_len_from_capture; /* IP length field was 0 (offloaded segment, jumbogram):
+                                 ip_len and l4_len are then the captured bytes */
     const uint8_t *l4;      /* transport header */
     size_t l4_caplen;       /* captured bytes from l4 on */
     size_t l4_len;          /* transport bytes on the wire (from IP length) */

@@ -36,6 +36,7 @@ struct tcpopt_iter {
     enum tcpopt_error error;
     bool saw_eol;
     size_t eol_trailing;    /* bytes after EOL (padding; non-zero content is legal but noted) */
+    size_t bad_off;         /* when error != NONE: offset of the option that stopped the walk */
 };
 
 void tcpopt_iter_init(struct tcpopt_iter *it, const uint8_t *opts, size_t len);

@@ -1,0 +1,93 @@
+#!/bin/sh
+# pcap.sh — benchmark of `mpcensus pcap` against tshark, tcpdump and zcat|tcpdump on a >= 1 GB trace built from lab captures.
+# Run as root from the project root after `make build`:  sh bench/pcap.sh [MIN_BYTES]
+# SNAPLEN=96 sh bench/pcap.sh builds a header-only trace like CAIDA/MAWI ones
+# (default: whole packets, payload random like TLS).
+# Needs: tcpdump, tshark, gzip, python3, iproute2 (the lab capture). The big
+# files live in $BENCH_DIR (default /tmp) and are deleted at the end.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+MPCENSUS=${MPCENSUS_REL:-$root/build/mpcensus}
+min_bytes=${1:-1100000000}
+dir=$(mktemp -d "${BENCH_DIR:-/tmp}/mpc-bench.XXXXXX")
+trap 'rm -rf "$dir"' EXIT INT TERM
+[ -x "$MPCENSUS" ] || { echo "build first: make build" >&2; exit 1; }
+
+# best RUNS CMD... : runs CMD RUNS times (the machine may be shared: the
+# fastest run is the least disturbed), prints "elapsed cpu" seconds of the
+# fastest; cpu = user + system time of the command and its children.
+best() {
+    runs=$1; shift
+    bestline=""
+    i=0
+    while [ $i -lt "$runs" ]; do
+        /usr/bin/time -f "%e %U %S" -o "$dir/time" "$@" >/dev/null 2>&1 || true
+        line=$(awk '{printf "%.3f %.3f", $1, $2 + $3}' "$dir/time")
+        if [ -z "$bestline" ] || [ "$(echo "$line $bestline" | awk '{print ($1 < $3)}')" = 1 ]; then bestline=$line; fi
+        i=$((i + 1))
+    done
+    echo "$bestline"
+}
+el() { echo "$1" | cut -d' ' -f1; }
+cpu() { echo "$1" | cut -d' ' -f2; }
+ratio() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.2f", $1 / $2; else print "inf" }'; }
+mbps() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.0f", $1 / $2 / 1e6; else print "inf" }'; }
+[ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
+RUNS=${RUNS:-3}
+snaplen=${SNAPLEN:-262144}
+
+echo "== lab capture (kernel MPTCPv1 with extra subflows + TCP, snaplen $snaplen)"
+sh "$root/scripts/pcap-lab-capture.sh" "$dir/lab" "$snaplen" >/dev/null
+python3 "$root/bench/pcap-replicate.py" "$dir/lab/lab.pcap" "$dir/big.pcap" "$min_bytes"
+size=$(wc -c <"$dir/big.pcap")
+cat "$dir/big.pcap" >/dev/null # page cache warm: every reader below reads from memory
+
+echo "== plain pcap: $size bytes"
+"$MPCENSUS" pcap -q -o "$dir/ours.json" "$dir/big.pcap"
+m_ours=$(best "$RUNS" "$MPCENSUS" pcap -q -o /dev/null "$dir/big.pcap")
+m_tcpdump=$(best "$RUNS" tcpdump -r "$dir/big.pcap" -w /dev/null)
+# tshark is slow: run it on the first ~5 % of the trace and extrapolate by bytes.
+sub_bytes=$((size / 20))
+python3 - "$dir/big.pcap" "$dir/sub.pcap" "$sub_bytes" <<'PY'
+import struct, sys
+src, dst, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(src, "rb") as f, open(dst, "wb") as o:
+    o.write(f.read(24)); n = 24
+    while n < want:
+        h = f.read(16)
+        if len(h) < 16: break
+        cap = struct.unpack("<IIII", h)[2]
+        o.write(h + f.read(cap)); n += 16 + cap
+PY
+sub_size=$(wc -c <"$dir/sub.pcap")
+m_tshark_sub=$(best 1 tshark -r "$dir/sub.pcap" -T fields -e tcp.stream -e mptcp.stream -e tcp.options.mptcp.version -e tcp.options.mptcp.subtype)
+m_tshark=$(echo "$m_tshark_sub $size $sub_size" | awk '{printf "%.1f %.1f", $1 * $3 / $4, $2 * $3 / $4}')
+conns=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["traces"][0]; print(t["packets"], t["tcp_flows"], t["mptcp_connections"])' "$dir/ours.json")
+
+echo "== gzip (gzip -6)"
+gzip -c "$dir/big.pcap" >"$dir/big.pcap.gz"
+rm -f "$dir/big.pcap" "$dir/sub.pcap"
+gz_size=$(wc -c <"$dir/big.pcap.gz")
+cat "$dir/big.pcap.gz" >/dev/null
+"$MPCENSUS" pcap -q -o "$dir/ours_gz.json" "$dir/big.pcap.gz"
+m_ours_gz=$(best "$RUNS" "$MPCENSUS" pcap -q -o /dev/null "$dir/big.pcap.gz")
+m_zcat=$(best "$RUNS" sh -c "zcat '$dir/big.pcap.gz' | tcpdump -r - -w /dev/null")
+same=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["traces"][0]; b=json.load(open(sys.argv[2]))["traces"][0]; print("yes" if all(a[k]==b[k] for k in ("packets","tcp_flows","tcp_bytes","mptcp_connections","mptcp_bytes")) else "NO")' "$dir/ours.json" "$dir/ours_gz.json")
+
+cat <<REPORT
+
+trace: $size bytes pcap, snaplen $snaplen ($gz_size gzip), packets/tcp_flows/mptcp_connections: $conns
+best of $RUNS runs (tshark: 1 run on $sub_size bytes, scaled by bytes); cpu = user + sys
+                                    elapsed s  cpu s   MB/s (uncompressed, elapsed)
+mpcensus pcap FILE.pcap             $(el "$m_ours")  $(cpu "$m_ours")  $(mbps "$size" "$(el "$m_ours")")
+tcpdump -r FILE -w /dev/null        $(el "$m_tcpdump")  $(cpu "$m_tcpdump")  $(mbps "$size" "$(el "$m_tcpdump")")
+tshark MPTCP fields (extrapolated)  $(el "$m_tshark")  $(cpu "$m_tshark")  $(mbps "$size" "$(el "$m_tshark")")
+mpcensus pcap FILE.pcap.gz          $(el "$m_ours_gz")  $(cpu "$m_ours_gz")  $(mbps "$size" "$(el "$m_ours_gz")")
+zcat FILE.gz | tcpdump -r -         $(el "$m_zcat")  $(cpu "$m_zcat")  $(mbps "$size" "$(el "$m_zcat")")
+
+                             elapsed   cpu
+speed-up vs tshark:          $(ratio "$(el "$m_tshark")" "$(el "$m_ours")")x  $(ratio "$(cpu "$m_tshark")" "$(cpu "$m_ours")")x  (target >= 100)
+speed vs tcpdump read:       $(ratio "$(el "$m_tcpdump")" "$(el "$m_ours")")x  $(ratio "$(cpu "$m_tcpdump")" "$(cpu "$m_ours")")x  (target >= 1)
+gz vs zcat | tcpdump:        $(ratio "$(el "$m_zcat")" "$(el "$m_ours_gz")")x  $(ratio "$(cpu "$m_zcat")" "$(cpu "$m_ours_gz")")x  (target >= 2)
+gz and plain results equal:  $same
+REPORT

@@ -1,0 +1,49 @@
+/* emu.h — the lab's packet emulators: MPTCPv0 responder, transparent middlebox, 8-byte-quote router. */
+#ifndef LAB_EMU_H
+#define LAB_EMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lab/pktio.h"
+#include "lab/spec.h"
+
+/* Emulated host: answers SYNs to its emulated ports on one interface. */
+struct responder {
+    struct pktio io;
+    const struct profile *profile;
+    uint64_t seed;
+    uint64_t answered;
+};
+void responder_frame(struct responder *r, const uint8_t *frame, size_t len);
+
+/* Transparent middlebox between two interfaces ("up" faces the vantage). */
+#define MIRROR_SLOTS 8192
+struct mirror_slot {
+    uint64_t tag;        /* hash of the SYN's (src, dst, sport, dport); 0 = empty */
+    uint8_t len;
+    uint8_t opt[40];
+};
+struct bridge {
+    struct pktio up, down;
+    unsigned mbox;
+    uint64_t seed;
+    struct mirror_slot *mirror;  /* MIRROR_SLOTS entries when MBOX_MIRROR */
+    uint64_t rewritten, mirrored;
+};
+/* A frame that arrived on `up` goes out on `down`, and the reverse. */
+void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len);
+void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len);
+
+/* Router whose ICMP time-exceeded messages quote only 8 transport bytes. */
+struct quote8 {
+    struct pktio io;
+    struct ip_addr self4, self6;
+    uint64_t sent;
+};
+void quote8_frame(struct quote8 *q, const uint8_t *frame, size_t len);
+
+/* The v0 key a middlebox writes over the scanner's (never equal to it). */
+uint64_t keyrw_key(uint64_t seed, uint64_t original);
+
+#endif

@@ -1,0 +1,113 @@
+/* spec.h — the lab's declarative spec: topology, host profiles, address mix, evolution over months. */
+#ifndef LAB_SPEC_H
+#define LAB_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/addr.h"
+
+/* What a host does on one port when a SYN arrives. */
+enum behaviour {
+    BEH_CLOSED = 0,   /* kernel answers RST */
+    BEH_SILENT,       /* SYN dropped */
+    BEH_TCP,          /* kernel plain-TCP listener */
+    BEH_KERNEL_V1,    /* kernel IPPROTO_MPTCP listener (MPTCPv1, ignores v0) */
+    BEH_V0,           /* emulated v0 server: v0 -> v0; v1 SYN ignored (plain SYN-ACK) */
+    BEH_V0_MISMATCH,  /* emulated v0 server answering v1 SYNs with v0 */
+    BEH_V0V1,         /* emulated server speaking both: answers each version in kind */
+    BEH_MALFORMED,    /* emulated: MP_CAPABLE of a wrong length to any MP_CAPABLE SYN */
+    BEH_COUNT
+};
+const char *behaviour_name(enum behaviour b);
+bool behaviour_parse(const char *text, enum behaviour *out);
+static inline bool behaviour_emulated(enum behaviour b)
+{
+    return b == BEH_V0 || b == BEH_V0_MISMATCH || b == BEH_V0V1 || b == BEH_MALFORMED;
+}
+
+/* Middleboxes on the path to a profile's hosts (bit set). */
+#define MBOX_STRIP        0x01  /* kernel TCPOPTSTRIP of option 30 in SYNs, on the last core router */
+#define MBOX_KEYRW        0x02  /* emulated: rewrites the v0 key of SYNs */
+#define MBOX_MIRROR       0x04  /* emulated: SYN-ACK without MP_CAPABLE gets the SYN's option echoed */
+#define MBOX_STRIP_SYNACK 0x08  /* kernel TCPOPTSTRIP of option 30 in SYN-ACKs, on the last core router */
+#define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR)
+
+#define SPEC_MAX_PORTS 8
+#define SPEC_MAX_PROFILES 64
+#define SPEC_MAX_PREFIXES 32
+#define SPEC_MAX_ROUTERS 16
+#define SPEC_MAX_ORGS 8
+#define SPEC_NAME_LEN 24
+
+struct cidr {
+    struct ip_addr base;  /* host bits zero */
+    unsigned len;         /* prefix length */
+};
+bool cidr_parse(const char *text, struct cidr *out);
+bool cidr_contains(const struct cidr *c, const struct ip_addr *a);
+/* Number of addresses, saturated at 2^40 (populations must be enumerable). */
+uint64_t cidr_size(const struct cidr *c);
+/* The i-th address of the prefix (i < cidr_size). */
+void cidr_nth(const struct cidr *c, uint64_t i, struct ip_addr *out);
+
+struct port_beh {
+    uint16_t port;
+    enum behaviour beh;
+};
+
+struct profile {
+    char name[SPEC_NAME_LEN];
+    unsigned weight;
+    struct port_beh ports[SPEC_MAX_PORTS];
+    unsigned n_ports;
+    enum behaviour other;        /* ports not listed: closed (default) or silent */
+    unsigned mbox;               /* MBOX_* bits */
+    int month_from, month_to;    /* active window (inclusive); outside it the host is absent */
+};
+
+/* An organisation prefix whose hosts move from one profile to another over
+ * the months: from month `start` on, step% more of them per month. */
+struct org {
+    struct cidr prefix;
+    int from, to;                /* profile indexes */
+    int start;
+    unsigned step;               /* percent per month */
+};
+
+enum router_kind { ROUTER_KERNEL, ROUTER_QUOTE8 };
+struct router {
+    enum router_kind kind;
+    int icmp_ratelimit_ms;       /* -1: unlimited (0 in the sysctl) */
+};
+
+struct lab_spec {
+    uint64_t seed;
+    unsigned n_routers;
+    struct router routers[SPEC_MAX_ROUTERS];
+    uint16_t ports[SPEC_MAX_PORTS];        /* default ports of `lab truth` */
+    unsigned n_ports;
+    struct cidr infra4, infra6;            /* infrastructure addresses come from here */
+    struct cidr prefixes[SPEC_MAX_PREFIXES];
+    unsigned n_prefixes;
+    struct profile profiles[SPEC_MAX_PROFILES];
+    unsigned n_profiles;
+    unsigned total_weight;
+    struct org orgs[SPEC_MAX_ORGS];
+    unsigned n_orgs;
+    unsigned churn;                        /* percent of addresses absent in any month */
+    bool site_routers;                     /* one kernel router in front of every profile */
+    bool router_addresses;                 /* routers own infra addresses (ICMP sources); no: unnumbered */
+    bool vantage_in_population;            /* the vantage's addresses are population members too */
+};
+
+/* Parses a spec file. On error returns false and writes "file:line: reason" to err. */
+bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen);
+bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, char *err, size_t errlen);
+
+/* Behaviour of profile p on port (the listed one or p->other). */
+enum behaviour profile_port(const struct profile *p, uint16_t port);
+bool profile_has_kernel(const struct profile *p);
+bool profile_has_emulated(const struct profile *p);
+
+#endif

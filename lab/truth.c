@@ -1,0 +1,129 @@
+/* truth.c — composes middlebox and host behaviour into the verdict the scanner must report. */
+#include "lab/truth.h"
+
+#include <string.h>
+#include "lab/population.h"
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+    "mptcp", "mirrored", "version-mismatch", "malformed", "tcp", "closed", "silent",
+};
+
+const char *verdict_name(enum verdict v)
+{
+    return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+/* An MP_CAPABLE option as it travels: in a SYN or in a SYN-ACK. */
+struct mpc_state {
+    bool present;
+    int version;
+    bool our_key;   /* v0: the key is the scanner's; v1 SYN: the option is the scanner's bytes */
+    bool echo;      /* SYN-ACK option is an echo of a SYN option (mirror) */
+    bool malformed; /* wrong length for a SYN-ACK */
+};
+
+enum answer { ANSWER_NONE, ANSWER_RST, ANSWER_SYNACK };
+
+static enum answer host_answer(enum behaviour b, const struct mpc_state *syn, struct mpc_state *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    switch (b) {
+    case BEH_CLOSED: return ANSWER_RST;
+    case BEH_SILENT: return ANSWER_NONE;
+    case BEH_TCP: return ANSWER_SYNACK;
+    case BEH_KERNEL_V1:
+        if (syn->present && syn->version == 1)
+            *sa = (struct mpc_state){.present = true, .version = 1};
+        return ANSWER_SYNACK;
+    case BEH_V0:
+        if (syn->present && syn->version == 0)
+            *sa = (struct mpc_state){.present = true, .version = 0};
+        return ANSWER_SYNACK;
+    case BEH_V0_MISMATCH:
+        if (syn->present)
+            *sa = (struct mpc_state){.present = true, .version = 0};
+        return ANSWER_SYNACK;
+    case BEH_V0V1:
+        if (syn->present)
+            *sa = (struct mpc_state){.present = true, .version = syn->version};
+        return ANSWER_SYNACK;
+    case BEH_MALFORMED:
+        if (syn->present)
+            *sa = (struct mpc_state){.present = true, .version = syn->version, .malformed = true};
+        return ANSWER_SYNACK;
+    case BEH_COUNT: break;
+    }
+    return ANSWER_NONE;
+}
+
+enum verdict truth_verdict(const struct lab_spec *s, int profile, uint16_t port, int version)
+{
+    if (profile < 0 || (unsigned)profile >= s->n_profiles)
+        return VERDICT_SILENT;
+    const struct profile *p = &s->profiles[profile];
+    /* forward path: kernel strip on the last core router, then the emulated box (key rewrite, mirror record) */
+    struct mpc_state syn = {.present = true, .version = version, .our_key = true};
+    if (p->mbox & MBOX_STRIP)
+        syn.present = false;
+    if ((p->mbox & MBOX_KEYRW) && syn.present && syn.version == 0)
+        syn.our_key = false;
+    struct mpc_state recorded = syn;
+
+    struct mpc_state sa;
+    enum answer ans = host_answer(profile_port(p, port), &syn, &sa);
+    if (ans == ANSWER_NONE)
+        return VERDICT_SILENT;
+    if (ans == ANSWER_RST)
+        return VERDICT_CLOSED;
+
+    /* way back: the emulated box echoes, then the kernel strips on the last core router */
+    if ((p->mbox & MBOX_MIRROR) && !sa.present && recorded.present) {
+        sa = recorded;
+        sa.echo = true;
+    }
+    if (p->mbox & MBOX_STRIP_SYNACK)
+        sa.present = false;
+
+    if (!sa.present)
+        return VERDICT_TCP;
+    if (sa.echo && sa.our_key && sa.version == version)
+        return VERDICT_MIRRORED;   /* v0: our key back; v1: our 4 bytes back */
+    if (sa.malformed || (sa.echo && sa.version == 1))
+        return VERDICT_MALFORMED;  /* a 4-byte v1 SYN option is the wrong length in a SYN-ACK */
+    if (sa.version != version)
+        return VERDICT_VERSION_MISMATCH;
+    return VERDICT_MPTCP;
+}
+
+struct csv_ctx {
+    const struct lab_spec *s;
+    const struct truth_opts *o;
+    FILE *out;
+};
+
+static bool csv_row(void *user, const struct ip_addr *a, int profile)
+{
+    struct csv_ctx *c = user;
+    char text[IP_ADDR_STRLEN];
+    ip_addr_format(a, text, sizeof text);
+    const char *pname = profile >= 0 ? c->s->profiles[profile].name : "absent";
+    for (unsigned i = 0; i < c->o->n_ports; i++)
+        for (int v = 0; v <= 1; v++) {
+            if ((v == 0 && !c->o->v0) || (v == 1 && !c->o->v1))
+                continue;
+            enum verdict vd = truth_verdict(c->s, profile, c->o->ports[i], v);
+            if (c->o->with_profile)
+                fprintf(c->out, "%s,%u,%d,%s,%s\n", text, c->o->ports[i], v, verdict_name(vd), pname);
+            else
+                fprintf(c->out, "%s,%u,%d,%s\n", text, c->o->ports[i], v, verdict_name(vd));
+        }
+    return !ferror(c->out);
+}
+
+bool truth_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out)
+{
+    fprintf(out, o->with_profile ? "daddr,dport,probe_version,verdict,profile\n"
+                                 : "daddr,dport,probe_version,verdict\n");
+    struct csv_ctx c = {s, o, out};
+    return population_walk(s, o->month, csv_row, &c) && fflush(out) == 0 && !ferror(out);
+}

@@ -1,0 +1,97 @@
+/* afpacket.h — fast raw Ethernet I/O on one interface: AF_PACKET TX ring (qdisc bypass) and TPACKET_V3 RX ring with a BPF filter. */
+#ifndef IO_AFPACKET_H
+#define IO_AFPACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every function returns 0 on success and -1 on failure; on failure a
+ * human-readable reason is written to err (errlen bytes, may be NULL/0).
+ * Nothing here prints. Sockets need CAP_NET_RAW (root) and are bound to
+ * one interface of the current network namespace. */
+
+/* Interface helpers. */
+int afp_if_index(const char *ifname, int *ifindex, char *err, size_t errlen);
+int afp_if_mac(const char *ifname, uint8_t mac[6], char *err, size_t errlen);
+int afp_if_mtu(const char *ifname, unsigned *mtu, char *err, size_t errlen);
+/* Parses "aa:bb:cc:dd:ee:ff" (also '-' separators); false on bad text. */
+bool afp_parse_mac(const char *text, uint8_t mac[6]);
+
+/* ---------------------------------------------------------------- send */
+
+struct afp_tx;
+
+struct afp_tx_cfg {
+    const char *ifname;
+    unsigned frame_size;   /* bytes per ring slot; 0 = 2048 (max frame ~ frame_size - 32) */
+    unsigned frame_count;  /* ring slots; 0 = 4096 */
+    bool qdisc_bypass;     /* PACKET_QDISC_BYPASS: skip the qdisc layer (faster, no shaping) */
+    bool no_ring;          /* use sendmmsg batches instead of PACKET_TX_RING */
+};
+
+int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, size_t errlen);
+/* Zero-copy send: returns a buffer of *cap bytes for the next frame, or NULL
+ * when every slot is still owned by the kernel (call afp_tx_flush and retry).
+ * Write the complete Ethernet frame there, then afp_tx_commit(len). */
+uint8_t *afp_tx_slot(struct afp_tx *tx, size_t *cap);
+void afp_tx_commit(struct afp_tx *tx, size_t len);
+/* Copying send of one complete Ethernet frame (slot + memcpy + commit; flushes
+ * and waits when the ring is full). */
+int afp_tx_send(struct afp_tx *tx, const uint8_t *frame, size_t len, char *err, size_t errlen);
+/* Hands every committed frame to the kernel (one sendto / sendmmsg). Frames
+ * are only guaranteed to leave after a flush. wait: block until sent. */
+int afp_tx_flush(struct afp_tx *tx, bool wait, char *err, size_t errlen);
+struct afp_tx_stats {
+    uint64_t frames;       /* committed */
+    uint64_t flushes;      /* system calls made */
+    uint64_t errors;       /* frames the kernel reported as failed (TP_STATUS_WRONG_FORMAT) */
+};
+void afp_tx_get_stats(const struct afp_tx *tx, struct afp_tx_stats *st);
+/* Flushes (waiting) and closes; NULL is fine. */
+void afp_tx_close(struct afp_tx *tx);
+
+/* ------------------------------------------------------------- receive */
+
+struct afp_rx;
+
+struct afp_rx_cfg {
+    const char *ifname;
+    const char *filter;    /* tcpdump/pcap-filter(7) expression on Ethernet frames; NULL = all */
+    unsigned block_size;   /* bytes per ring block; 0 = 1 MiB (power of two, multiple of page size) */
+    unsigned block_count;  /* 0 = 64 */
+    unsigned block_timeout_ms; /* a partly filled block is handed over after this; 0 = 10 */
+    unsigned snaplen;      /* bytes kept per frame; 0 = 256 */
+    bool ignore_outgoing;  /* PACKET_IGNORE_OUTGOING: do not see frames sent from this host */
+    bool promisc;
+};
+
+/* One received frame. data points into the ring and is valid only during the callback. */
+struct afp_frame {
+    const uint8_t *data;   /* starts at the Ethernet header */
+    size_t caplen, wirelen;
+    uint64_t ts_nsec;      /* kernel receive time, ns since the epoch */
+    bool outgoing;         /* PACKET_OUTGOING: sent by this host */
+};
+typedef void (*afp_rx_fn)(void *user, const struct afp_frame *f);
+
+int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, size_t errlen);
+/* Waits up to timeout_ms (0: do not wait, -1: forever) for ring blocks and
+ * calls fn for every frame in them. Returns the number of frames delivered
+ * (>= 0) or -1 on error. EINTR counts as 0 frames. */
+int afp_rx_poll(struct afp_rx *rx, int timeout_ms, afp_rx_fn fn, void *user, char *err, size_t errlen);
+struct afp_rx_stats {
+    uint64_t frames;       /* delivered to fn */
+    uint64_t kernel_drops; /* dropped by the kernel because the ring was full (tp_drops, cumulative) */
+    uint64_t freezes;      /* ring-full episodes (tp_freeze_q_cnt, cumulative) */
+};
+/* Reads (and accumulates) the kernel counters. */
+void afp_rx_get_stats(struct afp_rx *rx, struct afp_rx_stats *st);
+void afp_rx_close(struct afp_rx *rx);
+
+/* Compiles a pcap-filter expression for Ethernet frames into a classic BPF
+ * program and attaches it to fd (SO_ATTACH_FILTER). Exposed for callers
+ * with their own sockets. */
+int afp_attach_filter(int fd, const char *expr, unsigned snaplen, char *err, size_t errlen);
+
+#endif

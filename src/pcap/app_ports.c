@@ -1,0 +1,142 @@
+/* app_ports.c — loads /etc/services and data/apple-ports.tsv into a port-indexed name table. */
+#include "pcap/app_ports.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct app_ports {
+    char *iana[65536];
+    char *apple[65536];
+    char apple_source[PATH_MAX];
+};
+
+int services_parse_line(const char *line, char *name, unsigned name_len, uint16_t *port)
+{
+    char n[128], pp[64];
+    if (line[0] == '#' || sscanf(line, "%127s %63s", n, pp) != 2)
+        return 0;
+    char *slash = strchr(pp, '/');
+    if (!slash || strcmp(slash + 1, "tcp") != 0)
+        return 0;
+    *slash = '\0';
+    char *end;
+    long p = strtol(pp, &end, 10);
+    if (*end || p < 0 || p > 65535)
+        return 0;
+    snprintf(name, name_len, "%s", n);
+    *port = (uint16_t)p;
+    return 1;
+}
+
+int apple_parse_line(const char *line, char *name, unsigned name_len, uint16_t *first, uint16_t *last)
+{
+    if (line[0] == '#' || line[0] == '\n' || line[0] == '\0')
+        return 0;
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", line);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    char *save = NULL;
+    char *ports = strtok_r(buf, "\t", &save);
+    char *proto = strtok_r(NULL, "\t", &save);
+    char *svc = strtok_r(NULL, "\t", &save);
+    if (!ports || !proto || !svc || !strstr(proto, "TCP"))
+        return 0;
+    char *end;
+    long a = strtol(ports, &end, 10), b = a;
+    if (*end == '-')
+        b = strtol(end + 1, &end, 10);
+    if (*end || a < 0 || b < a || b > 65535)
+        return 0;
+    snprintf(name, name_len, "%s", svc);
+    *first = (uint16_t)a;
+    *last = (uint16_t)b;
+    return 1;
+}
+
+static void load_services(struct app_ports *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512], name[128];
+    uint16_t port;
+    while (fgets(line, sizeof line, f))
+        if (services_parse_line(line, name, sizeof name, &port) && !a->iana[port])
+            a->iana[port] = strdup(name);
+    fclose(f);
+}
+
+static int load_apple(struct app_ports *a, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[512], name[256];
+    uint16_t first, last;
+    while (fgets(line, sizeof line, f))
+        if (apple_parse_line(line, name, sizeof name, &first, &last))
+            for (unsigned p = first; p <= last; p++)
+                if (!a->apple[p])
+                    a->apple[p] = strdup(name);
+    fclose(f);
+    snprintf(a->apple_source, sizeof a->apple_source, "%s", path);
+    return 1;
+}
+
+/* Tries data/apple-ports.tsv next to the binary (build/ or build/san/) and in the cwd. */
+static void find_apple(struct app_ports *a)
+{
+    const char *env = getenv("MPCENSUS_DATA");
+    char path[PATH_MAX + 32];
+    if (env) {
+        snprintf(path, sizeof path, "%s/apple-ports.tsv", env);
+        if (load_apple(a, path))
+            return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        static const char *const rel[] = {"/data/", "/../data/", "/../../data/", "/../share/mpcensus/"};
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+            snprintf(path, sizeof path, "%s%sapple-ports.tsv", exe, rel[i]);
+            if (load_apple(a, path))
+                return;
+        }
+    }
+    load_apple(a, "data/apple-ports.tsv");
+}
+
+struct app_ports *app_ports_load(const char *services_path, const char *apple_path)
+{
+    struct app_ports *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    load_services(a, services_path ? services_path : "/etc/services");
+    if (apple_path)
+        load_apple(a, apple_path);
+    else
+        find_apple(a);
+    return a;
+}
+
+void app_ports_free(struct app_ports *a)
+{
+    if (!a)
+        return;
+    for (size_t p = 0; p < 65536; p++) {
+        free(a->iana[p]);
+        free(a->apple[p]);
+    }
+    free(a);
+}
+
+const char *app_ports_iana(const struct app_ports *a, uint16_t port) { return a ? a->iana[port] : NULL; }
+const char *app_ports_apple(const struct app_ports *a, uint16_t port) { return a ? a->apple[port] : NULL; }
+const char *app_ports_apple_source(const struct app_ports *a) { return a ? a->apple_source : ""; }

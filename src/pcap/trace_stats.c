@@ -1,0 +1,186 @@
+/* trace_stats.c — accumulates per-trace counts and derives the shares the paper reports. */
+#include "pcap/trace_stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const skip_names[SKIP_COUNT] = {
+    [SKIP_TRUNCATED] = "truncated",
+    [SKIP_BAD_HEADER] = "bad-header",
+    [SKIP_BAD_VERSION] = "bad-version",
+    [SKIP_UNSUPPORTED_LINK] = "unsupported-link",
+    [SKIP_FRAGMENT] = "fragment",
+    [SKIP_BAD_TCP_OPTIONS] = "bad-tcp-options",
+    [SKIP_TCP_OPTIONS_CUT] = "tcp-options-cut",
+    [SKIP_MPTCP_OPTION_BAD] = "mptcp-option-malformed",
+    [SKIP_FILE_TRUNCATED] = "file-truncated",
+    [SKIP_READ_ERROR] = "read-error",
+};
+
+const char *skip_reason_name(enum skip_reason r) { return r < SKIP_COUNT ? skip_names[r] : "unknown"; }
+
+bool trace_stats_init(struct trace_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->ports = calloc(1, sizeof *s->ports);
+    return s->ports != NULL;
+}
+
+void trace_stats_free(struct trace_stats *s)
+{
+    free(s->ports);
+    free(s->mptcp_flow_bytes.v);
+    s->ports = NULL;
+    s->mptcp_flow_bytes.v = NULL;
+}
+
+static void vec_push(struct u64_vec *v, uint64_t x)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 256;
+        uint64_t *nv = realloc(v->v, cap * sizeof *nv);
+        if (!nv)
+            return; /* concentration then covers the flows that fit */
+        v->v = nv;
+        v->cap = cap;
+    }
+    v->v[v->n++] = x;
+}
+
+/* Keeps the n largest entries by bytes, largest first. */
+static void top_insert(struct top_entry *top, size_t *n, const struct top_entry *e)
+{
+    if (*n == TRACE_TOP_N && top[TRACE_TOP_N - 1].bytes >= e->bytes)
+        return;
+    size_t i = *n < TRACE_TOP_N ? (*n)++ : TRACE_TOP_N - 1;
+    while (i > 0 && top[i - 1].bytes < e->bytes) {
+        top[i] = top[i - 1];
+        i--;
+    }
+    top[i] = *e;
+}
+
+static bool kind_is_mptcp(enum flow_kind k)
+{
+    return k == FLOW_MPTCP_INITIAL || k == FLOW_MPTCP_JOIN || k == FLOW_MPTCP_UNLINKED ||
+           k == FLOW_MPTCP_MIDSTREAM;
+}
+
+void trace_stats_add_flow(struct trace_stats *s, enum flow_kind kind, int version, uint64_t packets,
+                          uint64_t ip_bytes, uint64_t first_us, uint64_t last_us, uint16_t port)
+{
+    s->tcp_flows++;
+    s->tcp_bytes += ip_bytes;
+    s->tcp_packets += packets;
+    s->flows_by_kind[kind]++;
+    s->bytes_by_kind[kind] += ip_bytes;
+    s->ports->tcp_flows[port]++;
+    s->ports->tcp_bytes[port] += ip_bytes;
+    if (kind_is_mptcp(kind)) {
+        s->mptcp_flows++;
+        s->mptcp_bytes += ip_bytes;
+        vec_push(&s->mptcp_flow_bytes, ip_bytes);
+        s->ports->mptcp_bytes[port] += ip_bytes;
+        if (kind == FLOW_MPTCP_INITIAL || kind == FLOW_MPTCP_JOIN)
+            s->mptcp_subflows++;
+    }
+    struct top_entry e = {.bytes = ip_bytes, .packets = packets, .first_us = first_us,
+                          .last_us = last_us, .port = port, .version = (int8_t)version,
+                          .kind = (uint8_t)kind};
+    top_insert(s->top_flows, &s->n_top_flows, &e);
+}
+
+void trace_stats_add_conn(struct trace_stats *s, int version, unsigned subflows, uint64_t packets,
+                          uint64_t ip_bytes, uint64_t first_us, uint64_t last_us, uint16_t port)
+{
+    s->mptcp_connections++;
+    if (version == 0 || version == 1)
+        s->mptcp_conn_by_version[version]++;
+    s->mptcp_conn_bytes += ip_bytes;
+    s->ports->mptcp_conns[port]++;
+    struct top_entry e = {.bytes = ip_bytes, .packets = packets, .first_us = first_us,
+                          .last_us = last_us, .port = port, .version = (int8_t)version,
+                          .kind = FLOW_MPTCP_INITIAL, .subflows = subflows};
+    top_insert(s->top_conns, &s->n_top_conns, &e);
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+double concentration_share(uint64_t *v, size_t n, size_t k)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(v, n, sizeof *v, cmp_desc);
+    long double total = 0, top = 0;
+    for (size_t i = 0; i < n; i++) {
+        total += v[i];
+        if (i < k)
+            top += v[i];
+    }
+    return total > 0 ? (double)(top / total) : 0.0;
+}
+
+void trace_stats_finish(struct trace_stats *s)
+{
+    s->flow_share = s->tcp_flows ? (double)s->mptcp_flows / (double)s->tcp_flows : 0.0;
+    s->byte_share = s->tcp_bytes ? (double)s->mptcp_bytes / (double)s->tcp_bytes : 0.0;
+    size_t n = s->mptcp_flow_bytes.n;
+    s->top1_share = concentration_share(s->mptcp_flow_bytes.v, n, 1);
+    s->top5_share = concentration_share(s->mptcp_flow_bytes.v, n, 5);
+    s->top50pct_share = concentration_share(s->mptcp_flow_bytes.v, n, (n + 1) / 2);
+}
+
+bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src)
+{
+    dst->packets += src->packets;
+    dst->non_tcp_packets += src->non_tcp_packets;
+    dst->tcp_packets_all += src->tcp_packets_all;
+    for (int i = 0; i < SKIP_COUNT; i++)
+        dst->skipped[i] += src->skipped[i];
+    if (src->packets && (!dst->first_us || (src->first_us && src->first_us < dst->first_us)))
+        dst->first_us = src->first_us;
+    if (src->last_us > dst->last_us)
+        dst->last_us = src->last_us;
+    dst->error |= src->error;
+    dst->tcp_flows += src->tcp_flows;
+    dst->tcp_bytes += src->tcp_bytes;
+    dst->tcp_packets += src->tcp_packets;
+    for (int k = 0; k < FLOW_KIND_COUNT; k++) {
+        dst->flows_by_kind[k] += src->flows_by_kind[k];
+        dst->bytes_by_kind[k] += src->bytes_by_kind[k];
+    }
+    dst->mptcp_flows += src->mptcp_flows;
+    dst->mptcp_bytes += src->mptcp_bytes;
+    dst->mptcp_connections += src->mptcp_connections;
+    dst->mptcp_conn_by_version[0] += src->mptcp_conn_by_version[0];
+    dst->mptcp_conn_by_version[1] += src->mptcp_conn_by_version[1];
+    dst->mptcp_conn_bytes += src->mptcp_conn_bytes;
+    dst->mptcp_subflows += src->mptcp_subflows;
+    dst->mptcp_unlinked_connections += src->mptcp_unlinked_connections;
+    dst->mptcp_fallbacks += src->mptcp_fallbacks;
+    dst->below_min_flows += src->below_min_flows;
+    for (size_t i = 0; i < src->mptcp_flow_bytes.n; i++)
+        vec_push(&dst->mptcp_flow_bytes, src->mptcp_flow_bytes.v[i]);
+    for (size_t i = 0; i < src->n_top_flows; i++)
+        top_insert(dst->top_flows, &dst->n_top_flows, &src->top_flows[i]);
+    for (size_t i = 0; i < src->n_top_conns; i++)
+        top_insert(dst->top_conns, &dst->n_top_conns, &src->top_conns[i]);
+    if (dst->ports && src->ports)
+        for (size_t p = 0; p < 65536; p++) {
+            dst->ports->tcp_flows[p] += src->ports->tcp_flows[p];
+            dst->ports->tcp_bytes[p] += src->ports->tcp_bytes[p];
+            dst->ports->mptcp_conns[p] += src->ports->mptcp_conns[p];
+            dst->ports->mptcp_bytes[p] += src->ports->mptcp_bytes[p];
+        }
+    return true;
+}
+
+void ewma_series(const double *x, size_t n, double a, double *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = i == 0 ? x[0] : a * x[i] + (1.0 - a) * out[i - 1];
+}

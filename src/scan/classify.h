@@ -1,0 +1,60 @@
+/* classify.h — turns one validated reply (SYN-ACK or RST) to an MP_CAPABLE probe into a scan record with an exact verdict. */
+#ifndef SCAN_CLASSIFY_H
+#define SCAN_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/addr.h"
+#include "net/packet.h"
+
+/* The closed verdict vocabulary (README, DESIGN.md). */
+enum scan_verdict {
+    VERDICT_MPTCP,            /* MP_CAPABLE of the probed version, a key not equal to ours */
+    VERDICT_MIRRORED,         /* v0: our key came back; v1: our option came back byte for byte */
+    VERDICT_VERSION_MISMATCH, /* MP_CAPABLE of another version */
+    VERDICT_MALFORMED,        /* MP_CAPABLE of a wrong length (or cut by the option area); checked before the version */
+    VERDICT_TCP,              /* SYN-ACK without MP_CAPABLE */
+    VERDICT_CLOSED,           /* RST */
+    VERDICT_COUNT
+};
+const char *scan_verdict_name(enum scan_verdict v);
+
+/* What the probe to this target carried (recomputed from the cookie). */
+struct probe_sig {
+    int version;              /* 0, 1, or -1 for a plain SYN (no MP_CAPABLE) */
+    uint64_t key;             /* v0 key sent */
+    uint8_t opt[12];          /* the MP_CAPABLE option sent */
+    uint8_t opt_len;
+};
+
+#define SCAN_OPT_MAX 40
+struct scan_record {
+    /* ZMap naming: saddr/sport are the responder, daddr/dport the scanner. */
+    struct ip_addr saddr, daddr;
+    uint16_t sport, dport;
+    uint8_t ttl;
+    uint16_t ipid;
+    uint16_t window;
+    uint8_t tcp_flags;
+    bool synack;              /* classification: synack, else rst */
+    bool has_mpc;             /* an MP_CAPABLE option was present */
+    uint8_t mpc_raw[SCAN_OPT_MAX];
+    uint8_t mpc_len;          /* bytes in mpc_raw (the option's length byte, clipped to the area) */
+    int mptcp_version;        /* -1 when no option */
+    uint8_t mptcp_flags;
+    bool has_key;
+    uint64_t mptcp_key;
+    enum scan_verdict verdict;
+    int probe_version;        /* what we sent: 0, 1, -1 */
+    bool repeat;              /* a reply from this (saddr, sport) was already recorded */
+    bool cooldown;            /* arrived after sending had finished */
+    uint64_t ts_nsec;
+};
+
+/* Classifies a decoded reply. Returns false when the packet is neither a
+ * SYN-ACK nor a RST (the caller counts it as noise). Only the option area
+ * is walked: kind 30 found by the walker, and only MP_CAPABLE decoded. */
+bool scan_classify(const struct pkt_view *pkt, const struct probe_sig *sig, struct scan_record *rec);
+
+#endif

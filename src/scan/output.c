@@ -1,0 +1,249 @@
+/* output.c — field table and CSV/JSON formatting of scan records. */
+#include "scan/output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+#include "net/packet.h"
+#include "scan/prefix_list.h"
+
+enum field_kind { F_STR, F_NUM, F_BOOL };
+
+struct field_def {
+    const char *name;
+    enum field_kind kind;
+};
+
+enum {
+    FLD_SADDR, FLD_SPORT, FLD_DADDR, FLD_DPORT, FLD_TTL, FLD_IPID, FLD_WINDOW, FLD_TCP_FLAGS,
+    FLD_CLASSIFICATION, FLD_PROBE_VERSION, FLD_MPTCP_OPTION, FLD_MPTCP_VERSION, FLD_MPTCP_FLAGS,
+    FLD_MPTCP_KEY, FLD_KEY_HAMMING, FLD_VERDICT, FLD_REPEAT, FLD_COOLDOWN, FLD_TIMESTAMP, FLD_COUNT
+};
+
+static const struct field_def field_defs[FLD_COUNT] = {
+    [FLD_SADDR] = {"saddr", F_STR},
+    [FLD_SPORT] = {"sport", F_NUM},
+    [FLD_DADDR] = {"daddr", F_STR},
+    [FLD_DPORT] = {"dport", F_NUM},
+    [FLD_TTL] = {"ttl", F_NUM},
+    [FLD_IPID] = {"ipid", F_NUM},
+    [FLD_WINDOW] = {"window", F_NUM},
+    [FLD_TCP_FLAGS] = {"tcp_flags", F_STR},
+    [FLD_CLASSIFICATION] = {"classification", F_STR},
+    [FLD_PROBE_VERSION] = {"probe_version", F_NUM},
+    [FLD_MPTCP_OPTION] = {"mptcp_option", F_STR},
+    [FLD_MPTCP_VERSION] = {"mptcp_version", F_NUM},
+    [FLD_MPTCP_FLAGS] = {"mptcp_flags", F_STR},
+    [FLD_MPTCP_KEY] = {"mptcp_key", F_STR},
+    [FLD_KEY_HAMMING] = {"key_hamming", F_NUM},
+    [FLD_VERDICT] = {"verdict", F_STR},
+    [FLD_REPEAT] = {"repeat", F_BOOL},
+    [FLD_COOLDOWN] = {"cooldown", F_BOOL},
+    [FLD_TIMESTAMP] = {"timestamp", F_STR},
+};
+
+const char *output_all_fields(void)
+{
+    return "saddr,sport,daddr,dport,ttl,ipid,window,tcp_flags,classification,probe_version,"
+           "mptcp_option,mptcp_version,mptcp_flags,mptcp_key,key_hamming,verdict,repeat,cooldown,timestamp";
+}
+
+int output_open(struct scan_output *o, const char *path, enum output_format fmt, const char *fields,
+                char *err, size_t errlen)
+{
+    memset(o, 0, sizeof(*o));
+    o->fmt = fmt;
+    if (!fields || !strcmp(fields, "*"))
+        fields = output_all_fields();
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s", fields);
+    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        unsigned i;
+        for (i = 0; i < FLD_COUNT; i++)
+            if (!strcmp(field_defs[i].name, tok))
+                break;
+        if (i == FLD_COUNT) {
+            snprintf(err, errlen, "unknown output field '%s' (fields: %s)", tok, output_all_fields());
+            return -1;
+        }
+        if (o->n_fields == OUTPUT_MAX_FIELDS) {
+            snprintf(err, errlen, "too many output fields");
+            return -1;
+        }
+        o->fields[o->n_fields++] = i;
+    }
+    if (o->n_fields == 0) {
+        snprintf(err, errlen, "no output fields selected");
+        return -1;
+    }
+    if (!path || !strcmp(path, "-")) {
+        o->f = stdout;
+    } else {
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            snprintf(err, errlen, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        o->own_file = true;
+    }
+    setvbuf(o->f, NULL, _IOFBF, 1 << 16);
+    if (fmt == OUTPUT_CSV) {
+        for (unsigned i = 0; i < o->n_fields; i++)
+            fprintf(o->f, "%s%s", i ? "," : "", field_defs[o->fields[i]].name);
+        fputc('\n', o->f);
+    }
+    return 0;
+}
+
+/* A tiny bounded appender: never overflows; the caller checks for truncation. */
+struct sbuf {
+    char *p;
+    size_t len, cap;
+};
+
+static void sb_printf(struct sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *s, const char *fmt, ...)
+{
+    if (s->len >= s->cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        s->len += (size_t)n < s->cap - s->len ? (size_t)n : s->cap - s->len;
+}
+
+static void addr_text(const struct ip_addr *a, char *buf, size_t len)
+{
+    ip_addr_format(a, buf, len);
+}
+
+/* Writes the value of one field; returns false when it has no value (empty / null). */
+static bool field_value(unsigned fld, const struct scan_record *r, struct sbuf *s)
+{
+    char tmp[128];
+    switch (fld) {
+    case FLD_SADDR: addr_text(&r->saddr, tmp, sizeof(tmp)); sb_printf(s, "%s", tmp); return true;
+    case FLD_SPORT: sb_printf(s, "%u", r->sport); return true;
+    case FLD_DADDR: addr_text(&r->daddr, tmp, sizeof(tmp)); sb_printf(s, "%s", tmp); return true;
+    case FLD_DPORT: sb_printf(s, "%u", r->dport); return true;
+    case FLD_TTL: sb_printf(s, "%u", r->ttl); return true;
+    case FLD_IPID: sb_printf(s, "%u", r->ipid); return true;
+    case FLD_WINDOW: sb_printf(s, "%u", r->window); return true;
+    case FLD_TCP_FLAGS: sb_printf(s, "%s", tcp_flags_format(r->tcp_flags, tmp)); return true;
+    case FLD_CLASSIFICATION: sb_printf(s, "%s", r->synack ? "synack" : "rst"); return true;
+    case FLD_PROBE_VERSION:
+        if (r->probe_version < 0)
+            return false;
+        sb_printf(s, "%d", r->probe_version);
+        return true;
+    case FLD_MPTCP_OPTION:
+        if (!r->has_mpc)
+            return false;
+        for (unsigned i = 0; i < r->mpc_len; i++)
+            sb_printf(s, "%02x", r->mpc_raw[i]);
+        return true;
+    case FLD_MPTCP_VERSION:
+        if (!r->has_mpc)
+            return false;
+        sb_printf(s, "%d", r->mptcp_version);
+        return true;
+    case FLD_MPTCP_FLAGS:
+        if (!r->has_mpc || r->mpc_len < 4)
+            return false;
+        sb_printf(s, "0x%02x", r->mptcp_flags);
+        return true;
+    case FLD_MPTCP_KEY:
+        if (!r->has_key)
+            return false;
+        sb_printf(s, "%016" PRIx64, r->mptcp_key);
+        return true;
+    case FLD_KEY_HAMMING:
+        if (!r->has_key)
+            return false;
+        sb_printf(s, "%d", __builtin_popcountll(r->mptcp_key));
+        return true;
+    case FLD_VERDICT: sb_printf(s, "%s", scan_verdict_name(r->verdict)); return true;
+    case FLD_REPEAT: sb_printf(s, "%d", r->repeat ? 1 : 0); return true;
+    case FLD_COOLDOWN: sb_printf(s, "%d", r->cooldown ? 1 : 0); return true;
+    case FLD_TIMESTAMP: {
+        time_t secs = (time_t)(r->ts_nsec / 1000000000ull);
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        strftime(tmp, sizeof(tmp), "%Y-%m-%dT%H:%M:%S", &tm);
+        sb_printf(s, "%s.%06uZ", tmp, (unsigned)(r->ts_nsec % 1000000000ull / 1000));
+        return true;
+    }
+    default: return false;
+    }
+}
+
+size_t output_format_record(const struct scan_output *o, const struct scan_record *r, char *buf, size_t cap)
+{
+    struct sbuf s = {buf, 0, cap};
+    if (cap == 0)
+        return 0;
+    buf[0] = '\0';
+    if (o->fmt == OUTPUT_JSON)
+        sb_printf(&s, "{");
+    for (unsigned i = 0; i < o->n_fields; i++) {
+        unsigned fld = o->fields[i];
+        const struct field_def *d = &field_defs[fld];
+        if (o->fmt == OUTPUT_CSV) {
+            if (i)
+                sb_printf(&s, ",");
+            field_value(fld, r, &s);
+        } else {
+            sb_printf(&s, "%s\"%s\":", i ? "," : "", d->name);
+            size_t mark = s.len;
+            if (d->kind == F_STR)
+                sb_printf(&s, "\"");
+            size_t val = s.len;
+            if (!field_value(fld, r, &s)) {
+                s.len = mark;
+                sb_printf(&s, "null");
+            } else if (d->kind == F_BOOL) {
+                /* 0/1 to false/true */
+                bool v = s.p[val] == '1';
+                s.len = mark;
+                sb_printf(&s, "%s", v ? "true" : "false");
+            } else if (d->kind == F_STR) {
+                sb_printf(&s, "\"");
+            }
+        }
+    }
+    if (o->fmt == OUTPUT_JSON)
+        sb_printf(&s, "}");
+    return s.len >= cap ? cap - 1 : s.len;
+}
+
+int output_write(struct scan_output *o, const struct scan_record *r)
+{
+    char line[1024];
+    size_t n = output_format_record(o, r, line, sizeof(line) - 1);
+    line[n++] = '\n';
+    if (fwrite(line, 1, n, o->f) != n)
+        return -1;
+    o->records++;
+    return 0;
+}
+
+int output_flush(struct scan_output *o)
+{
+    return fflush(o->f) == 0 ? 0 : -1;
+}
+
+int output_close(struct scan_output *o)
+{
+    if (!o->f)
+        return 0;
+    int rc = fflush(o->f) == 0 ? 0 : -1;
+    if (o->own_file && fclose(o->f) != 0)
+        rc = -1;
+    o->f = NULL;
+    return rc;
+}

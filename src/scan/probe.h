@@ -1,0 +1,57 @@
+/* probe.h — probe modules (ZMap style): how the SYN for one target is built and what it carried. */
+#ifndef SCAN_PROBE_H
+#define SCAN_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/addr.h"
+#include "net/tcpopt.h"
+#include "scan/classify.h"
+
+struct probe_cfg {
+    uint8_t mpc_flags;          /* MP_CAPABLE flags byte (v0 default 0x81, v1 0x01 as Linux) */
+    bool key_per_target;        /* v0 key from the cookie instead of `key` */
+    uint64_t key;               /* v0 static key */
+    struct syn_opts_cfg syn;    /* MSS, SACK_PERM, timestamps, window scale */
+    uint16_t window;
+    uint8_t ttl;
+    uint16_t sport_lo, sport_hi;
+    uint8_t src_mac[6], gw_mac[6];
+};
+
+/* The per-target values derived from the validation cookie. */
+struct probe_target {
+    struct ip_addr src, dst;
+    uint16_t dport;
+    uint32_t cookie[4];
+};
+
+struct probe_module {
+    const char *name;
+    const char *help;
+    int mptcp_version;          /* 0, 1, or -1 (plain SYN) */
+    uint8_t default_flags;
+    /* The MP_CAPABLE option (if any) this target's SYN carries. */
+    void (*make_sig)(const struct probe_cfg *cfg, const struct probe_target *t, struct probe_sig *sig);
+};
+
+extern const struct probe_module probe_mptcp_v0, probe_mptcp_v1, probe_tcp_syn;
+/* By name ("mptcp_v0", "mptcp_v1", "tcp_syn"), NULL if unknown. */
+const struct probe_module *probe_find(const char *name);
+/* All modules, NULL-terminated (for --list-probes). */
+extern const struct probe_module *const probe_modules[];
+
+/* Source port and IP-ID of a target, from cookie word 1. */
+static inline uint16_t probe_sport(const struct probe_cfg *cfg, const uint32_t cookie[4])
+{
+    uint32_t span = (uint32_t)cfg->sport_hi - cfg->sport_lo + 1;
+    return (uint16_t)(cfg->sport_lo + cookie[1] % span);
+}
+
+/* Writes the complete Ethernet frame of the SYN into buf; returns its
+ * length, 0 if cap is too small. sig receives what the SYN carried. */
+size_t probe_build_frame(const struct probe_module *m, const struct probe_cfg *cfg,
+                         const struct probe_target *t, uint8_t *buf, size_t cap, struct probe_sig *sig);
+
+#endif

@@ -1,0 +1,70 @@
+/* scan_engine.h — shared state of one running scan: targets, permutation, cookie, counters and the sender/receiver threads. */
+#ifndef SCAN_SCAN_ENGINE_H
+#define SCAN_SCAN_ENGINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "net/cookie.h"
+#include "scan/classify.h"
+#include "scan/output.h"
+#include "scan/permutation.h"
+#include "scan/probe.h"
+#include "scan/scan_config.h"
+#include "scan/seen_set.h"
+#include "scan/target_space.h"
+
+struct scan_counters {
+    _Atomic uint64_t sent;           /* frames handed to the kernel (or printed by --dryrun) */
+    _Atomic uint64_t targets;        /* distinct targets probed */
+    _Atomic uint64_t send_errors;
+    _Atomic uint64_t recv_frames;    /* frames that passed the BPF filter */
+    _Atomic uint64_t recv_invalid;   /* TCP to us that failed the cookie check */
+    _Atomic uint64_t recv_other;     /* undecodable / not SYN-ACK or RST */
+    _Atomic uint64_t recv_unique;    /* first reply per target */
+    _Atomic uint64_t recv_repeats;
+    _Atomic uint64_t verdicts[VERDICT_COUNT];
+    _Atomic uint64_t kernel_drops;
+};
+
+struct scan_run {
+    const struct scan_config *cfg;
+    struct target_space space;
+    struct perm perm;
+    struct cookie_ctx *cookie;
+    struct probe_cfg pcfg;           /* cfg->probe_cfg with MACs and tsval filled in */
+    struct ip_addr src4, src6;
+    bool have_src4, have_src6;
+    struct scan_output out;
+    struct seen_set seen;
+    struct scan_counters c;
+    uint64_t expected_targets;       /* for % done */
+    uint64_t rate_per_thread;        /* 0 = unlimited */
+    atomic_int stop_sending;         /* SIGINT, -t */
+    atomic_int senders_running;
+    atomic_int stop_receiving;
+    atomic_int receiver_ready;
+    uint64_t t_start_ns;
+    _Atomic uint64_t t_first_send_ns, t_send_end_ns;
+    pthread_mutex_t dryrun_lock;
+    FILE *dryrun_out;
+    char sender_error[256];
+    char receiver_error[256];
+};
+
+uint64_t scan_now_ns(void);          /* CLOCK_MONOTONIC */
+
+struct sender_arg {
+    struct scan_run *run;
+    unsigned thread;
+};
+void *scan_sender_main(void *arg);   /* arg: struct sender_arg* */
+void *scan_receiver_main(void *arg); /* arg: struct scan_run* */
+
+/* Handles one received Ethernet frame (exposed so tests can feed frames). */
+void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen, uint64_t ts_nsec);
+
+#endif

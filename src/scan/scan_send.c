@@ -1,0 +1,161 @@
+/* scan_send.c — sender thread: walks its sub-shard of the permutation, builds SYNs in the TX ring, paces to the rate. */
+#include "scan/scan_engine.h"
+
+#include <inttypes.h>
+#include <string.h>
+#include <time.h>
+
+#include "io/afpacket.h"
+
+#define FLUSH_BATCH 64
+
+uint64_t scan_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Sleeps until `sent` packets are due at `rate` since t0 (coarse sleep, fine spin). */
+static void pace(uint64_t t0, uint64_t sent, uint64_t rate)
+{
+    uint64_t due = t0 + (uint64_t)((unsigned __int128)sent * 1000000000ull / rate);
+    for (;;) {
+        uint64_t now = scan_now_ns();
+        if (now >= due)
+            return;
+        uint64_t gap = due - now;
+        if (gap > 200000) {
+            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(gap - 100000)};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+static void dryrun_print(struct scan_run *run, const struct probe_target *t, const struct probe_sig *sig,
+                         const uint8_t *frame, size_t len)
+{
+    char line[2048], addr[IP_ADDR_STRLEN];
+    int n = snprintf(line, sizeof(line), "%s,%u,%u,%" PRIu32 ",%u,", ip_addr_format(&t->dst, addr, sizeof(addr)),
+                     t->dport, probe_sport(&run->pcfg, t->cookie), t->cookie[0], (unsigned)(t->cookie[1] >> 16));
+    for (unsigned i = 0; i < sig->opt_len && n < (int)sizeof(line) - 4; i++)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", sig->opt[i]);
+    line[n++] = ',';
+    for (size_t i = 0; i < len && n < (int)sizeof(line) - 4; i++)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", frame[i]);
+    line[n++] = '\n';
+    pthread_mutex_lock(&run->dryrun_lock);
+    fwrite(line, 1, (size_t)n, run->dryrun_out);
+    pthread_mutex_unlock(&run->dryrun_lock);
+}
+
+void *scan_sender_main(void *argp)
+{
+    struct sender_arg *arg = argp;
+    struct scan_run *run = arg->run;
+    const struct scan_config *cfg = run->cfg;
+    struct afp_tx *tx = NULL;
+    char err[256];
+
+    if (!cfg->dryrun) {
+        struct afp_tx_cfg tc = {.ifname = cfg->iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = cfg->use_sendmmsg};
+        if (afp_tx_open(&tx, &tc, err, sizeof(err)) < 0) {
+            snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
+            atomic_store(&run->stop_sending, 1);
+            goto done;
+        }
+    }
+    struct perm_iter it;
+    perm_iter_init(&run->perm, cfg->shards, cfg->shard, cfg->send_threads, arg->thread, &it);
+    uint64_t limit = UINT64_MAX;
+    if (cfg->max_targets) {
+        limit = cfg->max_targets / cfg->send_threads + (arg->thread < cfg->max_targets % cfg->send_threads);
+    }
+    uint64_t rate = run->rate_per_thread;
+    uint64_t t0 = 0, sent = 0, targets = 0, unflushed = 0, pending_count = 0;
+    uint64_t idx;
+    struct probe_target t;
+    memset(&t, 0, sizeof(t));
+    uint8_t dry[2048];
+
+    while (targets < limit && !atomic_load_explicit(&run->stop_sending, memory_order_relaxed) &&
+           perm_next(&it, &idx)) {
+        target_space_get(&run->space, idx, &t.dst, &t.dport, NULL);
+        if (t.dst.family == 10) {
+            if (!run->have_src6)
+                continue;
+            t.src = run->src6;
+        } else {
+            if (!run->have_src4)
+                continue;
+            t.src = run->src4;
+        }
+        cookie_compute(run->cookie, &t.src, &t.dst, t.dport, t.cookie);
+        targets++;
+        for (unsigned k = 0; k < cfg->probes; k++) {
+            struct probe_sig sig;
+            if (cfg->dryrun) {
+                size_t len = probe_build_frame(cfg->probe, &run->pcfg, &t, dry, sizeof(dry), &sig);
+                if (!len) {
+                    atomic_fetch_add_explicit(&run->c.send_errors, 1, memory_order_relaxed);
+                    continue;
+                }
+                dryrun_print(run, &t, &sig, dry, len);
+            } else {
+                size_t cap;
+                uint8_t *slot;
+                while (!(slot = afp_tx_slot(tx, &cap))) {
+                    if (afp_tx_flush(tx, false, err, sizeof(err)) < 0) {
+                        snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
+                        atomic_store(&run->stop_sending, 1);
+                        goto out;
+                    }
+                    unflushed = 0;
+                }
+                size_t len = probe_build_frame(cfg->probe, &run->pcfg, &t, slot, cap, &sig);
+                if (!len) {
+                    atomic_fetch_add_explicit(&run->c.send_errors, 1, memory_order_relaxed);
+                    continue;
+                }
+                afp_tx_commit(tx, len);
+                if (++unflushed >= FLUSH_BATCH) {
+                    if (afp_tx_flush(tx, false, err, sizeof(err)) < 0) {
+                        snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
+                        atomic_store(&run->stop_sending, 1);
+                        goto out;
+                    }
+                    unflushed = 0;
+                }
+            }
+            if (sent == 0) {
+                t0 = scan_now_ns();
+                uint64_t zero = 0;
+                atomic_compare_exchange_strong(&run->t_first_send_ns, &zero, t0);
+            }
+            sent++;
+            /* counters are published in batches to keep the cache line quiet */
+            if (++pending_count == 256) {
+                atomic_fetch_add_explicit(&run->c.sent, pending_count, memory_order_relaxed);
+                pending_count = 0;
+            }
+            if (rate && (sent & 15) == 0)
+                pace(t0, sent, rate);
+        }
+        if ((targets & 255) == 0)
+            atomic_fetch_add_explicit(&run->c.targets, 256, memory_order_relaxed);
+    }
+out:
+    if (tx) {
+        afp_tx_flush(tx, true, err, sizeof(err));
+        struct afp_tx_stats st;
+        afp_tx_get_stats(tx, &st);
+        atomic_fetch_add(&run->c.send_errors, st.errors);
+        afp_tx_close(tx);
+    }
+    atomic_fetch_add(&run->c.sent, pending_count);
+    atomic_fetch_add(&run->c.targets, targets & 255);
+done:
+    if (atomic_fetch_sub(&run->senders_running, 1) == 1)
+        atomic_store(&run->t_send_end_ns, scan_now_ns());
+    return NULL;
+}

@@ -1,0 +1,75 @@
+/* target_space.h — the scan's target set (allowed address ranges x ports) as one index space [0, n) for the permutation. */
+#ifndef SCAN_TARGET_SPACE_H
+#define SCAN_TARGET_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/addr.h"
+#include "scan/prefix_list.h"
+
+#define SCAN_MAX_PORTS 64
+
+struct target_interval {
+    u128 lo;
+    uint64_t base;           /* address index of lo */
+    uint8_t family;          /* 4 or 6 */
+};
+
+/* Index i maps to address number i / n_ports and port number i % n_ports,
+ * so the ports of one address are spread across the scan like any target. */
+struct target_space {
+    struct target_interval *iv;
+    size_t n_iv;
+    uint64_t n_addrs;
+    uint16_t ports[SCAN_MAX_PORTS];
+    unsigned n_ports;
+    uint64_t n;              /* n_addrs * n_ports */
+};
+
+/* Builds the space from a normalized, blocklist-subtracted list. */
+int target_space_init(struct target_space *ts, const struct prefix_list *allowed,
+                      const uint16_t *ports, unsigned n_ports, char *err, size_t errlen);
+void target_space_free(struct target_space *ts);
+
+/* Address and port of index i (< ts->n). */
+static inline void target_space_get(const struct target_space *ts, uint64_t i, struct ip_addr *addr,
+                                    uint16_t *port, uint64_t *addr_index)
+{
+    uint64_t a = ts->n_ports == 1 ? i : i / ts->n_ports;
+    unsigned pi = ts->n_ports == 1 ? 0 : (unsigned)(i - a * ts->n_ports);
+    size_t lo = 0, hi = ts->n_iv;          /* last interval with base <= a */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (ts->iv[mid].base <= a)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct target_interval *v = &ts->iv[lo];
+    u128 x = v->lo + (a - v->base);
+    if (v->family == 4) {
+        uint32_t x4 = (uint32_t)x;
+        addr->family = 2; /* AF_INET */
+        addr->bytes[0] = (uint8_t)(x4 >> 24);
+        addr->bytes[1] = (uint8_t)(x4 >> 16);
+        addr->bytes[2] = (uint8_t)(x4 >> 8);
+        addr->bytes[3] = (uint8_t)x4;
+        /* rest of bytes left as they are: only 4 are meaningful for IPv4 */
+    } else {
+        addr->family = 10; /* AF_INET6 */
+        for (int b = 15; b >= 0; b--) {
+            addr->bytes[b] = (uint8_t)x;
+            x >>= 8;
+        }
+    }
+    *port = ts->ports[pi];
+    if (addr_index)
+        *addr_index = a;
+}
+
+/* Index of (addr, port) in the space, or false if it is not a target:
+ * used to deduplicate replies with a bitmap over [0, n). */
+bool target_space_index(const struct target_space *ts, const struct ip_addr *addr, uint16_t port, uint64_t *index);
+
+#endif

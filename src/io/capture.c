@@ -1,4 +1,4 @@
-/* capture.c — pcap/pcapng reader over libpcap; gzip input is inflated (ISA-L igzip) by a helper thread into a ring of buffers. */
+/* capture.c — pcap/pcapng reader over libpcap; a helper thread reads the file (inflating gzip with ISA-L igzip) into a ring of buffers. */
 #include "io/capture.h"
 
 #include <errno.h>
@@ -19,9 +19,10 @@
 #define SLOT_BYTES (1024 * 1024)
 #define STDIO_BUF (1024 * 1024) /* fewer read() calls for libpcap's fread */
 
-/* Inflated data travels to libpcap through a ring of slots read by a
- * fopencookie() stream: unlike a pipe, the inflater (the slower side) never
- * copies its output again or makes a system call per chunk. */
+/* File data travels to libpcap through a ring of slots read by a
+ * fopencookie() stream, filled by a helper thread: reading (system calls,
+ * kernel copies) or inflating runs on the second core while the caller
+ * decodes packets. Unlike a pipe, the helper never copies its output again. */
 struct ring {
     pthread_mutex_t lock;
     pthread_cond_t filled, emptied;
@@ -37,7 +38,7 @@ struct capture {
     uint64_t frame;
     char error[PCAP_ERRBUF_SIZE + 64];
     char *stdio_buf;
-    /* gzip path: a thread inflates into a ring that libpcap reads as a stream */
+    /* files: a thread reads (gzip: inflates) into a ring that libpcap reads as a stream */
     bool inflating;
     pthread_t inflater;
     int gz_fd;
@@ -229,6 +230,41 @@ done:
     return NULL;
 }
 
+/* Helper for uncompressed input: read() straight into the ring's slots. */
+static void *copy_thread(void *arg)
+{
+    struct capture *c = arg;
+    struct ring *r = c->ring;
+    for (;;) {
+        uint8_t *slot = ring_claim(r);
+        if (!slot)
+            break; /* reader went away */
+        size_t filled = 0;
+        bool eof = false;
+        while (filled < SLOT_BYTES) {
+            ssize_t n = read(c->gz_fd, slot + filled, SLOT_BYTES - filled);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                snprintf(c->inflate_error, sizeof c->inflate_error, "read error: %s", strerror(errno));
+                eof = true;
+                break;
+            }
+            if (n == 0) {
+                eof = true;
+                break;
+            }
+            filled += (size_t)n;
+        }
+        if (filled)
+            ring_publish(r, filled);
+        if (eof)
+            break;
+    }
+    ring_finish(r);
+    return NULL;
+}
+
 static bool is_gzip(const char *path)
 {
     if (!strcmp(path, "-"))
@@ -258,7 +294,7 @@ static bool open_stream(struct capture *c, FILE *f, const char *path, char *err,
     return true;
 }
 
-static struct capture *open_gzip(struct capture *c, const char *path, char *err, size_t errlen)
+static struct capture *open_threaded(struct capture *c, const char *path, bool gzip, char *err, size_t errlen)
 {
     c->gz_fd = open(path, O_RDONLY | O_CLOEXEC);
     if (c->gz_fd < 0) {
@@ -273,8 +309,8 @@ static struct capture *open_gzip(struct capture *c, const char *path, char *err,
         free(c);
         return NULL;
     }
-    if (pthread_create(&c->inflater, NULL, inflate_thread, c) != 0) {
-        snprintf(err, errlen, "cannot start inflater thread");
+    if (pthread_create(&c->inflater, NULL, gzip ? inflate_thread : copy_thread, c) != 0) {
+        snprintf(err, errlen, "cannot start reader thread");
         ring_free(c->ring);
         close(c->gz_fd);
         free(c);
@@ -309,10 +345,10 @@ struct capture *capture_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     c->gz_fd = -1;
-    if (is_gzip(path))
-        return open_gzip(c, path, err, errlen);
+    if (strcmp(path, "-") != 0)
+        return open_threaded(c, path, is_gzip(path), err, errlen);
 
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : fdopen(dup(0), "rb");
+    FILE *f = fdopen(dup(0), "rb");
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         free(c);

@@ -11,7 +11,6 @@
 #include "net/tcpopt.h"
 #include "pcap/flow_table.h"
 #include "pcap/mptcp_conn.h"
-#include "pcap/packet_pipe.h"
 
 #define EXPIRE_EVERY 4096 /* packets between idle scans */
 
@@ -465,15 +464,13 @@ int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_f
     int rc;
     double next_report = progress ? wall_now() + 1.0 : 0;
     uint64_t n = 0;
-    struct packet_pipe *pipe = a->cfg.reader_thread ? packet_pipe_start(cap) : NULL;
-    while ((rc = pipe ? packet_pipe_next(pipe, &p) : capture_next(cap, &p)) == 1) {
+    while ((rc = capture_next(cap, &p)) == 1) {
         analyzer_packet(a, link, &p);
         if (progress && (++n & 0xffff) == 0 && wall_now() >= next_report) {
             next_report += 1.0;
             progress(pctx, path, &a->stats, flow_table_size(a->flows));
         }
     }
-    packet_pipe_stop(pipe);
     int result = 0;
     if (rc < 0) {
         const char *why = capture_error(cap);

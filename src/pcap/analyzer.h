@@ -17,7 +17,6 @@ struct analyzer_cfg {
     FILE *flows_csv;              /* optional: one line per counted flow */
     FILE *conns_csv;              /* optional: one line per counted MPTCP connection */
     const struct app_ports *apps; /* optional: names in the CSV */
-    bool reader_thread;           /* read the capture in a second thread (a spare core) */
 };
 
 struct analyzer;

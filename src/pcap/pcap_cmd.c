@@ -22,7 +22,7 @@ static void usage(FILE *out)
         "usage: mpcensus pcap [options] FILE...\n"
         "\n"
         "Passive MPTCP traffic-share analysis of pcap/pcapng traces, plain or\n"
-        "gzip-compressed (inflated in a separate thread). Every TCP flow (5-tuple,\n"
+        "gzip-compressed (read and inflated in a second thread). Every TCP flow (5-tuple,\n"
         "both directions) is tracked; a flow is MPTCP when its handshake carries\n"
         "MP_CAPABLE (version from the option); MP_JOIN subflows are linked to their\n"
         "connection through the token (SHA-1 of the key for v0, SHA-256 for v1);\n"
@@ -49,9 +49,6 @@ static void usage(FILE *out)
         "      --concat             treat all FILEs as one continuous trace\n"
         "      --no-sort            keep the command-line order of the FILEs\n"
         "  -j, --jobs N             traces analysed in parallel (default: CPUs)\n"
-        "      --read-thread        read each capture in a second thread (pays off\n"
-        "                           with an idle core and a plain, uncompressed file;\n"
-        "                           gzip input is always inflated in its own thread)\n"
         "      --top-apps N         applications listed per trace (default 20)\n"
         "      --apple-ports FILE   Apple service-port list (default data/apple-ports.tsv)\n"
         "      --services FILE      services table (default /etc/services)\n"
@@ -192,7 +189,7 @@ static FILE *open_out(const char *path)
 int cmd_pcap(int argc, char **argv)
 {
     enum { O_FLOWS = 256, O_CONNS, O_IDLE, O_LINGER, O_MAXFLOWS, O_CONCAT, O_NOSORT, O_TOPAPPS, O_APPLE,
-           O_SERVICES, O_PROGRESS, O_READTHREAD };
+           O_SERVICES, O_PROGRESS };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},      {"flows", required_argument, NULL, O_FLOWS},
         {"connections", required_argument, NULL, O_CONNS}, {"min-packets", required_argument, NULL, 'm'},
@@ -201,14 +198,13 @@ int cmd_pcap(int argc, char **argv)
         {"no-sort", no_argument, NULL, O_NOSORT},       {"jobs", required_argument, NULL, 'j'},
         {"top-apps", required_argument, NULL, O_TOPAPPS}, {"apple-ports", required_argument, NULL, O_APPLE},
         {"services", required_argument, NULL, O_SERVICES}, {"progress", no_argument, NULL, O_PROGRESS},
-        {"read-thread", no_argument, NULL, O_READTHREAD},
         {"quiet", no_argument, NULL, 'q'},              {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *output = NULL, *flows_path = NULL, *conns_path = NULL, *apple = NULL, *services = NULL;
     unsigned long long min_packets = 5, idle = 300, linger = 30, max_flows = 2000000, top_apps = 20;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long long jobs = cpus > 0 ? (unsigned long long)cpus : 1;
-    bool concat = false, sort = true, progress = isatty(2), quiet = false, read_thread = false;
+    bool concat = false, sort = true, progress = isatty(2), quiet = false;
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:m:j:qh", longopts, NULL)) != -1) {
@@ -228,7 +224,6 @@ int cmd_pcap(int argc, char **argv)
         case O_APPLE: apple = optarg; break;
         case O_SERVICES: services = optarg; break;
         case O_PROGRESS: progress = true; break;
-        case O_READTHREAD: read_thread = true; break;
         case 'q': quiet = true; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -281,7 +276,6 @@ int cmd_pcap(int argc, char **argv)
                                   .closed_linger_us = linger * 1000000ULL, .max_flows = (size_t)max_flows,
                                   .flows_csv = flows_csv, .conns_csv = conns_csv, .apps = apps};
     r.n_jobs = concat ? 1 : n_files;
-    r.cfg.reader_thread = read_thread;
     r.jobs = calloc(r.n_jobs, sizeof *r.jobs);
     if (!r.jobs) {
         status = 1;

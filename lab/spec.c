@@ -393,6 +393,10 @@ static bool directive(struct parser *ps, char **tok, int n)
             s->router_addresses = yes;
         else
             s->vantage_in_population = yes;
+    } else if (!strcmp(d, "vantage-rst")) {
+        if (n != 2 || (strcmp(tok[1], "drop") && strcmp(tok[1], "send")))
+            return fail(ps, "usage: vantage-rst drop|send");
+        s->vantage_sends_rst = !strcmp(tok[1], "send");
     } else if (!strcmp(d, "profile")) {
         return directive_profile(ps, tok, n);
     } else if (!strcmp(d, "org")) {

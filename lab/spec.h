@@ -99,6 +99,8 @@ struct lab_spec {
     bool site_routers;                     /* one kernel router in front of every profile */
     bool router_addresses;                 /* routers own infra addresses (ICMP sources); no: unnumbered */
     bool vantage_in_population;            /* the vantage's addresses are population members too */
+    bool vantage_sends_rst;                /* vantage kernel may RST the scanner's SYN-ACKs (frees the
+                                              hosts' half-open MPTCP requests at scale) */
 };
 
 /* Parses a spec file. On error returns false and writes "file:line: reason" to err. */

@@ -2,7 +2,9 @@
 #include "io/afpacket.h"
 
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/filter.h>
+#include <linux/sockios.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -77,6 +79,29 @@ int afp_if_mtu(const char *ifname, unsigned *mtu, char *err, size_t errlen)
     if (if_ioctl(ifname, SIOCGIFMTU, &ifr, err, errlen) < 0)
         return -1;
     *mtu = (unsigned)ifr.ifr_mtu;
+    return 0;
+}
+
+int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_t errlen)
+{
+    struct ifreq ifr;
+    struct ethtool_drvinfo info;
+    memset(&info, 0, sizeof(info));
+    info.cmd = ETHTOOL_GDRVINFO;
+    if (!ifname || strlen(ifname) >= IFNAMSIZ)
+        return fail(err, errlen, "bad interface name");
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(err, errlen, "socket: %s", strerror(errno));
+    memset(&ifr, 0, sizeof(ifr));
+    memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
+    ifr.ifr_data = (void *)&info;
+    int rc = ioctl(fd, SIOCETHTOOL, &ifr);
+    int e = errno;
+    close(fd);
+    if (rc < 0)
+        return fail(err, errlen, "ethtool driver info of %s: %s", ifname, strerror(e));
+    snprintf(driver, len, "%.*s", (int)sizeof(info.driver), info.driver);
     return 0;
 }
 

@@ -15,6 +15,8 @@
 int afp_if_index(const char *ifname, int *ifindex, char *err, size_t errlen);
 int afp_if_mac(const char *ifname, uint8_t mac[6], char *err, size_t errlen);
 int afp_if_mtu(const char *ifname, unsigned *mtu, char *err, size_t errlen);
+/* Driver name from ethtool (e.g. "veth", "ixgbe"). */
+int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_t errlen);
 /* Parses "aa:bb:cc:dd:ee:ff" (also '-' separators); false on bad text. */
 bool afp_parse_mac(const char *text, uint8_t mac[6]);
 

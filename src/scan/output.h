@@ -19,6 +19,8 @@ struct scan_output {
     unsigned n_fields;
     uint64_t cooldown_secs;   /* for the 'cooldown' field's meaning: nothing to store */
     unsigned long long records;
+    char *buf;                /* whole lines only: the file never holds half a record */
+    size_t buf_len, buf_cap;
 };
 
 /* Comma-separated list of every field name, in default order. */
@@ -27,7 +29,8 @@ const char *output_all_fields(void);
  * or -1 with err (unknown field names are listed). Writes the CSV header. */
 int output_open(struct scan_output *o, const char *path, enum output_format fmt, const char *fields,
                 char *err, size_t errlen);
-/* Writes one whole record with a single write to the stdio buffer. */
+/* Appends one record; full buffers are written in whole lines, so even a
+ * killed scan leaves only complete records. */
 int output_write(struct scan_output *o, const struct scan_record *r);
 int output_flush(struct scan_output *o);
 int output_close(struct scan_output *o);

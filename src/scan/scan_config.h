@@ -37,7 +37,7 @@ struct scan_config {
     bool gw_mac_given;
     bool dryrun;
     bool qdisc_bypass;
-    bool use_sendmmsg;
+    enum { TX_AUTO, TX_RING, TX_SENDMMSG } tx_mode; /* auto: sendmmsg on veth, else the TX ring */
     /* receiving and output */
     unsigned cooldown_secs;
     unsigned max_runtime_secs;    /* -t, 0 = none */

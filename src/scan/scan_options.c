@@ -65,7 +65,9 @@ void scan_usage(FILE *out)
 "  -B, --bandwidth=BPS       bits per second, suffixes K, M, G (overrides -r)\n"
 "  -P, --probes=N            SYNs per target (default 1)\n"
 "  -T, --sender-threads=N    sending threads (default 1)\n"
-"      --sendmmsg            send with sendmmsg batches instead of a TX ring\n"
+"      --tx-mode=MODE        ring (PACKET_TX_RING, zero copy), sendmmsg (batches\n"
+"                            of 64 copied frames) or auto (default: sendmmsg on\n"
+"                            veth, whose peer must copy ring frames, else ring)\n"
 "      --no-qdisc-bypass     let frames pass the qdisc layer\n"
 "  -d, --dryrun              print each probe (one line with the frame in hex)\n"
 "                            instead of sending it\n"
@@ -150,7 +152,7 @@ static const struct option long_opts[] = {
     {"list-output-fields", no_argument, NULL, OPT_LIST_FIELDS},
     {"list-probes", no_argument, NULL, OPT_LIST_PROBES},
     {"bench-permutation", no_argument, NULL, OPT_BENCH_PERM},
-    {"sendmmsg", no_argument, NULL, OPT_SENDMMSG},
+    {"tx-mode", required_argument, NULL, OPT_SENDMMSG},
     {"no-qdisc-bypass", no_argument, NULL, OPT_NO_BYPASS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -437,7 +439,16 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
                 printf("%-10s %s\n", probe_modules[i]->name, probe_modules[i]->help);
             return 1;
         case OPT_BENCH_PERM: cfg->bench_permutation = true; break;
-        case OPT_SENDMMSG: cfg->use_sendmmsg = true; break;
+        case OPT_SENDMMSG:
+            if (!strcmp(a, "auto"))
+                cfg->tx_mode = TX_AUTO;
+            else if (!strcmp(a, "ring"))
+                cfg->tx_mode = TX_RING;
+            else if (!strcmp(a, "sendmmsg"))
+                cfg->tx_mode = TX_SENDMMSG;
+            else
+                return usage_error("bad --tx-mode '%s' (auto, ring or sendmmsg)", a);
+            break;
         case OPT_NO_BYPASS: cfg->qdisc_bypass = false; break;
         case 'h': scan_usage(stdout); return 1;
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);

@@ -84,7 +84,13 @@ void *scan_receiver_main(void *arg)
         return NULL;
     }
     atomic_store(&run->receiver_ready, 1);
+    uint64_t next_flush = scan_now_ns() + 1000000000ull;
     while (!atomic_load(&run->stop_receiving)) {
+        /* hand whole lines to the file every second, so it can be followed while the scan runs */
+        if (scan_now_ns() >= next_flush) {
+            output_flush(&run->out);
+            next_flush += 1000000000ull;
+        }
         if (afp_rx_poll(rx, 100, on_frame, run, err, sizeof(err)) < 0) {
             snprintf(run->receiver_error, sizeof(run->receiver_error), "%s", err);
             break;

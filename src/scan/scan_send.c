@@ -58,7 +58,13 @@ void *scan_sender_main(void *argp)
     char err[256];
 
     if (!cfg->dryrun) {
-        struct afp_tx_cfg tc = {.ifname = cfg->iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = cfg->use_sendmmsg};
+        bool mmsg = cfg->tx_mode == TX_SENDMMSG;
+        char drv[64];
+        /* a veth peer must copy the ring's zero-copy pages (a page allocation
+         * per frame): plain copies in sendmmsg batches are cheaper there */
+        if (cfg->tx_mode == TX_AUTO && afp_if_driver(cfg->iface, drv, sizeof(drv), NULL, 0) == 0 && !strcmp(drv, "veth"))
+            mmsg = true;
+        struct afp_tx_cfg tc = {.ifname = cfg->iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = mmsg};
         if (afp_tx_open(&tx, &tc, err, sizeof(err)) < 0) {
             snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
             atomic_store(&run->stop_sending, 1);

@@ -56,6 +56,10 @@ void scan_summary(FILE *out, struct scan_run *run)
     fprintf(out, "summary: targets %" PRIu64 ", sent %" PRIu64 " in %.3f s, send rate %.0f pps, send errors %" PRIu64 "\n",
             targets, sent, send_secs, send_secs > 0 ? (double)sent / send_secs : 0.0,
             atomic_load(&run->c.send_errors));
+    if (run->cfg->dryrun) {
+        fflush(out);
+        return;     /* nothing was received */
+    }
     fprintf(out, "summary: replies %" PRIu64 " unique, %" PRIu64 " repeats, %" PRIu64 " failed validation, %" PRIu64
                  " other, %" PRIu64 " kernel drops, hit rate %.4f%%\n",
             uniq, atomic_load(&run->c.recv_repeats), atomic_load(&run->c.recv_invalid),

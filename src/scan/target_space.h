@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "net/addr.h"
 #include "scan/prefix_list.h"
 
@@ -55,7 +56,8 @@ static inline void target_space_get(const struct target_space *ts, uint64_t i, s
         addr->bytes[1] = (uint8_t)(x4 >> 16);
         addr->bytes[2] = (uint8_t)(x4 >> 8);
         addr->bytes[3] = (uint8_t)x4;
-        /* rest of bytes left as they are: only 4 are meaningful for IPv4 */
+        /* as ip_addr_from_v4: the rest zero, whatever family the buffer held before */
+        memset(addr->bytes + 4, 0, sizeof(addr->bytes) - 4);
     } else {
         addr->family = 10; /* AF_INET6 */
         for (int b = 15; b >= 0; b--) {

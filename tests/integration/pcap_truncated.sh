@@ -1,6 +1,6 @@
 #!/bin/sh
 # pcap_truncated.sh — a capture cut short (head -c) reports the truncation and the counts up to the cut, as tshark reads them.
-# Also: bad magic is a clear error with an (empty) summary, and a cut gzip stream is reported.
+# Also: bad magic is a clear error with an (empty) summary; gzip/zstd/xz input, whole and cut short.
 set -u
 MPCENSUS="${MPCENSUS:-build/san/mpcensus}"
 SHARED="${SHARED:-../shared}"
@@ -57,17 +57,38 @@ for g in "$tmp/garbage.pcap" "$tmp/text.pcap"; do
     fi
 done
 
-# a gzip stream cut short: reported, and the packets before the cut are kept
-gzip -c "$p/pymptcpanalyzer/client_2.pcap" >"$tmp/c2.pcap.gz"
-size=$(wc -c <"$tmp/c2.pcap.gz")
-head -c $((size / 2)) "$tmp/c2.pcap.gz" >"$tmp/cut.pcap.gz"
-"$MPCENSUS" pcap -q -m 1 -o "$tmp/out.json" "$tmp/cut.pcap.gz"
-rc=$?
-frames=$(zcat "$tmp/cut.pcap.gz" 2>/dev/null | tshark -r - -T fields -e frame.number 2>/dev/null | grep -c .)
-got=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["traces"][0]; print(t["packets"], 1 if t["error"] else 0)' "$tmp/out.json")
-if [ $rc -eq 1 ] && [ "$got" = "$frames 1" ]; then
-    echo "ok   cut gzip: $frames packets, error reported"
-else
-    echo "FAIL cut gzip: exit $rc, got '$got', tshark via zcat: $frames packets"; fail=1
-fi
+# compressed input (gzip, zstd, xz): whole files count like the plain file;
+# a stream cut short is reported and the packets before the cut are kept
+# (oracle: tshark reading what the command-line decompressor gets out of it)
+src="$p/pymptcpanalyzer/client_2.pcap"
+"$MPCENSUS" pcap -q -m 1 -o "$tmp/plain.json" "$src" || { echo "FAIL plain run"; fail=1; }
+for z in "gzip gz" "zstd zst" "xz xz"; do
+    set -- $z
+    tool=$1 ext=$2
+    command -v "$tool" >/dev/null || { echo "skip $tool: not installed"; continue; }
+    "$tool" -c "$src" >"$tmp/c2.pcap.$ext"
+    "$MPCENSUS" pcap -q -m 1 -o "$tmp/whole.json" "$tmp/c2.pcap.$ext"
+    rc=$?
+    same=$(python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["traces"][0]; b=json.load(open(sys.argv[2]))["traces"][0]; print(all(a[k]==b[k] for k in ("packets","tcp_flows","tcp_bytes","mptcp_connections","mptcp_subflows","mptcp_bytes","skipped")))' "$tmp/plain.json" "$tmp/whole.json")
+    if [ $rc -eq 0 ] && [ "$same" = True ]; then echo "ok   whole .$ext equals the plain file"
+    else echo "FAIL whole .$ext: exit $rc, same=$same"; fail=1; fi
+    if [ "$ext" = gz ]; then # several gzip members (cat a.gz b.gz, pigz) are one stream
+        half=$(( $(wc -c <"$src") / 2 ))
+        { head -c $half "$src" | gzip -c; tail -c +$((half + 1)) "$src" | gzip -c; } >"$tmp/multi.pcap.gz"
+        "$MPCENSUS" pcap -q -m 1 -o "$tmp/multi.json" "$tmp/multi.pcap.gz" &&
+            python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["traces"][0]; b=json.load(open(sys.argv[2]))["traces"][0]; sys.exit(0 if all(a[k]==b[k] for k in ("packets","tcp_bytes","mptcp_connections")) else 1)' "$tmp/plain.json" "$tmp/multi.json" &&
+            echo "ok   two gzip members equal the plain file" || { echo "FAIL multi-member gzip"; fail=1; }
+    fi
+    size=$(wc -c <"$tmp/c2.pcap.$ext")
+    head -c $((size / 2)) "$tmp/c2.pcap.$ext" >"$tmp/cut.pcap.$ext"
+    "$MPCENSUS" pcap -q -m 1 -o "$tmp/out.json" "$tmp/cut.pcap.$ext"
+    rc=$?
+    frames=$("$tool" -dc "$tmp/cut.pcap.$ext" 2>/dev/null | tshark -r - -T fields -e frame.number 2>/dev/null | grep -c .)
+    got=$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["traces"][0]; print(t["packets"], 1 if t["error"] and "truncated" in t["error"] else 0, t["skipped"]["file-truncated"])' "$tmp/out.json")
+    if [ $rc -eq 1 ] && [ "$got" = "$frames 1 1" ]; then
+        echo "ok   cut .$ext: $frames packets, truncation reported"
+    else
+        echo "FAIL cut .$ext: exit $rc, got '$got', tshark via $tool -dc: $frames packets"; fail=1
+    fi
+done
 exit $fail

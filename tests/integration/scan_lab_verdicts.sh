@@ -13,19 +13,29 @@ ip netns exec "$VANTAGE_NS" ping -6 -c 1 -W 2 "$GATEWAY_V6" >/dev/null 2>&1
 
 "$MPCENSUS" lab truth "$SPEC" --ports 80,443 --mptcp-version both >"$LAB_TMP/truth.csv" || fail "lab truth"
 
-scan() { # scan VERSION FORMAT OUTFILE
+scan() { # scan VERSION FORMAT OUTFILE [EXTRA OPTIONS]
+    v=$1 fmt=$2 out=$3
+    shift 3
     # shellcheck disable=SC2086
     ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -i "$VANTAGE_IF" -S "$VANTAGE_V4,$VANTAGE_V6" -G "$GATEWAY_MAC" \
-        -b "$BLOCKLIST" -p 80,443 --mptcp-version "$1" -O "$2" -r 5000 -c 3 -o "$3" \
-        --ipv6-targets "$HITLIST6" $PREFIXES_V4 2>"$3.err" || fail "scan v$1 failed: $(tail -5 "$3.err")"
-    cat "$3.err"
+        -b "$BLOCKLIST" -p 80,443 --mptcp-version "$v" -O "$fmt" -r 5000 -c 3 -o "$out" "$@" \
+        --ipv6-targets "$HITLIST6" $PREFIXES_V4 2>"$out.err" || fail "scan v$v failed: $(tail -5 "$out.err")"
+    cat "$out.err"
 }
 scan 0 csv "$LAB_TMP/v0.csv"
 scan 1 json "$LAB_TMP/v1.json"
+# v0 again with a key per target (a keyed hash of it): mirrors must still be recognised, per target
+scan 0 csv "$LAB_TMP/v0pt.csv" --key per-target
 head -3 "$LAB_TMP/v0.csv" "$LAB_TMP/v1.json"
 
 python3 tests/integration/scan_compare.py "$LAB_TMP/truth.csv" "$LAB_TMP/v0.csv" "$LAB_TMP/v1.json" ||
     fail "verdicts differ from lab truth"
+python3 tests/integration/scan_compare.py "$LAB_TMP/truth.csv" "$LAB_TMP/v0pt.csv" ||
+    fail "verdicts with --key per-target differ from lab truth"
+# per-target keys: the mirrored records carry different keys
+mk=$(awk -F, '$16 == "mirrored" {print $14}' "$LAB_TMP/v0pt.csv" | sort -u | wc -l)
+mr=$(awk -F, '$16 == "mirrored"' "$LAB_TMP/v0pt.csv" | wc -l)
+[ "$mr" -gt 1 ] && [ "$mk" = "$mr" ] || fail "per-target keys: $mr mirrored records with $mk distinct keys"
 # both families were scanned and answered
 grep -q '^2001:db8:' "$LAB_TMP/v0.csv" || fail "no IPv6 record"
 grep -q '^198\.18\.' "$LAB_TMP/v0.csv" || fail "no IPv4 record"

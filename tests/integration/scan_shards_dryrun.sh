@@ -47,6 +47,16 @@ done
 cmp -s "$T/seed78.csv" "$T/all.csv" && fail "seeds 77 and 78 gave the same order"
 [ "$(tail -n +2 "$T/seed78.csv" | cut -d, -f1,2 | sort | cmp - "$T/expected" && echo same)" = same ] || fail "seed 78 set differs"
 
+# -n caps the targets; --key per-target gives each target its own v0 key (a keyed hash of it)
+# shellcheck disable=SC2086
+"$MPCENSUS" scan --dryrun -q -b /dev/null -p 80,443,8443 --seed 77 -n 100 --key per-target -o "$T/n100.csv" $TARGETS ||
+    fail "-n 100"
+[ "$(tail -n +2 "$T/n100.csv" | wc -l)" = 100 ] || fail "-n 100 probed $(tail -n +2 "$T/n100.csv" | wc -l) targets"
+keys=$(tail -n +2 "$T/n100.csv" | cut -d, -f6 | cut -c9- | sort -u | wc -l)
+[ "$keys" = 100 ] || fail "--key per-target: $keys distinct keys for 100 targets"
+tail -n +2 "$T/n100.csv" | cut -d, -f6 | grep -qv '^1e0c0081' && fail "per-target key option header wrong"
+echo "ok: -n 100 probes 100 targets, each with its own v0 key"
+
 # sharding without a seed is refused
 "$MPCENSUS" scan --dryrun -q --shards 2 --shard 0 198.18.0.0/30 -b /dev/null >/dev/null 2>"$T/err" && fail "--shards without --seed accepted"
 grep -q "seed" "$T/err" || fail "no reason given for refusing --shards without --seed"

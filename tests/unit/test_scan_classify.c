@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "net/build.h"
@@ -190,6 +191,15 @@ static void test_record_csv_and_json(void **state)
     scan_classify(&pv, &s, &r);
     output_format_record(&o, &r, line, sizeof(line));
     assert_string_equal(line, "{\"saddr\":\"198.18.0.9\",\"mptcp_version\":null,\"repeat\":false,\"mptcp_key\":null}");
+    /* a short buffer truncates (ASan checks nothing is written past it) */
+    for (size_t cap = 1; cap < 40; cap++) {
+        char *small = malloc(cap);
+        size_t n = output_format_record(&o, &r, small, cap);
+        assert_true(n < cap);
+        assert_int_equal(strlen(small), n);
+        assert_memory_equal(small, "{\"saddr\":\"198.18.0.9\",\"mptcp_version\":null", n);
+        free(small);
+    }
     output_close(&o);
     assert_int_equal(output_open(&o, "/dev/null", OUTPUT_CSV, "saddr,bogus", err, sizeof(err)), -1);
     assert_non_null(strstr(err, "bogus"));

@@ -59,11 +59,13 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(SAN_OBJ) $(LDLIBS) -lcmocka
 
-# libFuzzer targets need clang; they link the library sources directly.
+# libFuzzer targets need clang; they link src/net plus the parser they exercise.
+FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
-	clang $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -I. $(PKG_CFLAGS) -O1 -g \
-	  -fsanitize=fuzzer,address,undefined -o $@ $< $(filter src/net/%.c,$(LIB_SRC)) $(LDLIBS)
+	@echo "  FUZZ    $@"
+	@clang $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -I. $(PKG_CFLAGS) -O1 -g \
+	  -fsanitize=fuzzer,address,undefined -o $@ $< $(filter src/net/%.c,$(LIB_SRC)) $(FUZZ_EXTRA_$*) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)
 

@@ -31,6 +31,13 @@ lab_up() {
 }
 
 # lab_down_and_check: tears the lab down and asserts nothing of it is left.
+# lab_up_spec SPEC: sets $SPEC and brings the lab up, or skips the test if the spec is missing.
+lab_up_spec() {
+    SPEC=$1
+    [ -f "$SPEC" ] || skip "no $SPEC"
+    lab_up "$SPEC"
+}
+
 lab_down_and_check() {
     pids="$PIDS"
     # the daemon's stderr (ASan/UBSan reports of the emulators land there)

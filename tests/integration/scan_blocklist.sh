@@ -3,9 +3,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . lab/testlib.sh
-SPEC=lab/demo.spec
-[ -f "$SPEC" ] || skip "no $SPEC"
-lab_up "$SPEC"
+lab_up_spec lab/demo.spec
 R1="$LAB_NAME-r1"
 # the scan uses the TX ring here (zero copy; the default on veth is sendmmsg), so both send paths are tested
 # the router interface facing the vantage: the one with the gateway's MAC

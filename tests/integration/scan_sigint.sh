@@ -3,9 +3,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . lab/testlib.sh
-SPEC=lab/demo.spec
-[ -f "$SPEC" ] || skip "no $SPEC"
-lab_up "$SPEC"
+lab_up_spec lab/demo.spec
 ip netns exec "$VANTAGE_NS" ping -c 1 -W 2 "$GATEWAY_V4" >/dev/null 2>&1
 
 for fmt in csv json; do

@@ -21,7 +21,7 @@ static const char lab_usage[] =
     "198.18.0.0/15 and 2001:db8::/32 (kernel MPTCPv1 servers, emulated MPTCPv0\n"
     "servers, plain TCP, closed, silent) behind optional middleboxes (strip,\n"
     "mirror, key rewrite, strip in SYN-ACK). Nothing is linked to the host's\n"
-    "interfaces. The spec format is described in docs/readme-lab.md.\n"
+    "interfaces. The spec format is described in README.md, section The lab.\n"
     "\n"
     "  mpcensus lab up SPEC [--name NAME] [--month N]\n"
     "      Builds the lab (needs root) and prints its state (shell KEY=value\n"

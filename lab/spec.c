@@ -1,4 +1,4 @@
-/* spec.c — parser of the lab spec format (one directive per line; see docs/readme-lab.md). */
+/* spec.c — parser of the lab spec format (one directive per line; see README.md (section "The lab")). */
 #include "lab/spec.h"
 
 #include <errno.h>

@@ -1,13 +1,12 @@
-/* pktio.c — AF_PACKET socket bound to one interface, BPF filter compiled by libpcap, recvmmsg/sendmmsg batches. */
+/* pktio.c — AF_PACKET socket bound to one interface (BPF filter via src/io/afpacket), recvmmsg/sendmmsg batches. */
 #include "lab/pktio.h"
+#include "io/afpacket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
-#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,28 +17,6 @@
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
-
-static int attach_filter(int fd, const char *expr, char *err, size_t errlen)
-{
-    pcap_t *dead = pcap_open_dead(DLT_EN10MB, PKTIO_FRAME);
-    if (!dead) {
-        snprintf(err, errlen, "pcap_open_dead failed");
-        return -1;
-    }
-    struct bpf_program prog;
-    if (pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        snprintf(err, errlen, "filter '%s': %s", expr, pcap_geterr(dead));
-        pcap_close(dead);
-        return -1;
-    }
-    struct sock_fprog fp = {.len = (unsigned short)prog.bf_len, .filter = (struct sock_filter *)prog.bf_insns};
-    int rc = setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof fp);
-    if (rc != 0)
-        snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
-    pcap_freecode(&prog);
-    pcap_close(dead);
-    return rc;
-}
 
 int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool promisc, char *err, size_t errlen)
 {
@@ -64,7 +41,7 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
         return -1;
     }
     /* the filter goes on before bind so no unfiltered frame is queued */
-    if (filter && attach_filter(p->fd, filter, err, errlen) != 0) {
+    if (filter && afp_attach_filter(p->fd, filter, PKTIO_FRAME, err, errlen) != 0) {
         pktio_close(p);
         return -1;
     }

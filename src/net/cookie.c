@@ -96,6 +96,17 @@ static bool encrypt_block(EVP_CIPHER_CTX *c, const uint8_t in[16], uint8_t out[1
     return EVP_EncryptUpdate(c, out, &outl, in, 16) == 1 && outl == 16;
 }
 
+/* A context with its identity and fallback lock, ciphers still to be set. */
+static struct cookie_ctx *cookie_alloc(void)
+{
+    struct cookie_ctx *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    c->id = atomic_fetch_add(&next_id, 1);
+    pthread_mutex_init(&c->fallback, NULL);
+    return c;
+}
+
 struct cookie_ctx *cookie_new(const uint8_t key[16])
 {
     uint8_t k[16], k6[16];
@@ -104,11 +115,9 @@ struct cookie_ctx *cookie_new(const uint8_t key[16])
     } else if (getrandom(k, sizeof(k), 0) != (ssize_t)sizeof(k)) {
         return NULL;
     }
-    struct cookie_ctx *c = calloc(1, sizeof(*c));
+    struct cookie_ctx *c = cookie_alloc();
     if (!c)
         return NULL;
-    c->id = atomic_fetch_add(&next_id, 1);
-    pthread_mutex_init(&c->fallback, NULL);
     c->v4 = ecb_context(k);
     if (c->v4 && encrypt_block(c->v4, v6_key_label, k6))
         c->v6 = ecb_context(k6);
@@ -125,11 +134,9 @@ struct cookie_ctx *cookie_dup(const struct cookie_ctx *src)
 {
     if (!src)
         return NULL;
-    struct cookie_ctx *c = calloc(1, sizeof(*c));
+    struct cookie_ctx *c = cookie_alloc();
     if (!c)
         return NULL;
-    c->id = atomic_fetch_add(&next_id, 1);
-    pthread_mutex_init(&c->fallback, NULL);
     c->v4 = EVP_CIPHER_CTX_new();
     c->v6 = EVP_CIPHER_CTX_new();
     if (!c->v4 || !c->v6 || EVP_CIPHER_CTX_copy(c->v4, src->v4) != 1 || EVP_CIPHER_CTX_copy(c->v6, src->v6) != 1) {

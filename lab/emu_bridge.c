@@ -27,12 +27,10 @@ static uint64_t flow_tag(uint64_t seed, const struct ip_addr *client, const stru
 }
 
 /* The MP_CAPABLE option of a TCP header (kind 30, subtype 0), or NULL. */
-static uint8_t *find_mpc(const struct pkt_view *v, uint8_t *frame, const uint8_t *base, size_t *len)
+static const uint8_t *find_mpc(const struct pkt_view *v, size_t *len)
 {
     const uint8_t *o = tcpopt_find(v->tcp.opts, v->tcp.opts_len, TCPOPT_MPTCP, len);
-    if (!o || *len < 3 || (o[2] >> 4) != 0)
-        return NULL;
-    return frame + (o - base);
+    return o && *len >= 3 && (o[2] >> 4) == 0 ? o : NULL;
 }
 
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
@@ -43,7 +41,8 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
     if (pkt_decode(LINK_ETHERNET, out, len, &v) == NET_OK && v.proto == 6 &&
         (v.tcp.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
         size_t olen;
-        uint8_t *mpc = find_mpc(&v, out, out, &olen);
+        const uint8_t *found = find_mpc(&v, &olen);
+        uint8_t *mpc = found ? out + (found - out) : NULL; /* v points into out: writable */
         if (mpc && (b->mbox & MBOX_KEYRW) && olen >= 12 && (mpc[2] & 0x0f) == 0) {
             store_be64(mpc + 4, keyrw_key(b->seed, load_be64(mpc + 4)));
             size_t avail = len - (size_t)(v.l3 - out);
@@ -98,7 +97,7 @@ void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len)
     if ((b->mbox & MBOX_MIRROR) && pkt_decode(LINK_ETHERNET, frame, len, &v) == NET_OK && v.proto == 6 &&
         (v.tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && !v.tcp.opts_truncated) {
         size_t olen;
-        if (!find_mpc(&v, (uint8_t *)frame, frame, &olen)) {
+        if (!find_mpc(&v, &olen)) {
             uint64_t tag = flow_tag(b->seed, &v.dst, &v.src, v.tcp.dport, v.tcp.sport);
             struct mirror_slot *s = &b->mirror[tag % MIRROR_SLOTS];
             if (s->tag == tag) {

@@ -77,16 +77,11 @@ void responder_frame(struct responder *r, const uint8_t *frame, size_t len)
 
     uint8_t opts[40];
     struct syn_opts_cfg oc = {.mss = 1460, .wscale = 7, .sack_perm = true, .timestamps = has_ts,
-                              .tsval = (uint32_t)lab_hash(r->seed, SALT_ISN, &v.dst, flow ^ 1)};
+                              .tsval = (uint32_t)lab_hash(r->seed, SALT_ISN, &v.dst, flow ^ 1),
+                              .tsecr = tsval /* echo the client's timestamp, as a server does */};
     size_t opts_len = tcpopt_build_syn(opts, sizeof opts, &oc, mpc_out, mpc_len);
     if (opts_len == 0)
         return;
-    if (has_ts) {
-        /* echo the client's timestamp, as a server does */
-        const uint8_t *mine = tcpopt_find(opts, opts_len, TCPOPT_TIMESTAMP, &optlen);
-        if (mine)
-            store_be32(opts + (mine - opts) + 6, tsval);
-    }
     struct tcp_build b = {
         .src = v.dst, .dst = v.src, .sport = v.tcp.dport, .dport = v.tcp.sport,
         .seq = (uint32_t)lab_hash(r->seed, SALT_ISN, &v.dst, flow), .ack = v.tcp.seq + 1,

@@ -6,11 +6,9 @@
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,11 +20,8 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
 {
     memset(p, 0, sizeof *p);
     p->fd = -1;
-    p->ifindex = (int)if_nametoindex(ifname);
-    if (p->ifindex == 0) {
-        snprintf(err, errlen, "%s: %s", ifname, strerror(errno));
+    if (afp_if_index(ifname, &p->ifindex, err, errlen) != 0)
         return -1;
-    }
     p->rx = malloc(sizeof *p->rx * PKTIO_BATCH);
     p->tx = malloc(sizeof *p->tx * PKTIO_BATCH);
     if (!p->rx || !p->tx) {
@@ -68,14 +63,10 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
             return -1;
         }
     }
-    struct ifreq ifr = {0};
-    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
-    if (ioctl(p->fd, SIOCGIFHWADDR, &ifr) != 0) {
-        snprintf(err, errlen, "SIOCGIFHWADDR %s: %s", ifname, strerror(errno));
+    if (afp_if_mac(ifname, p->mac, err, errlen) != 0) {
         pktio_close(p);
         return -1;
     }
-    memcpy(p->mac, ifr.ifr_hwaddr.sa_data, 6);
     return 0;
 }
 

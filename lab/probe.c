@@ -1,5 +1,6 @@
 /* probe.c — builds SYN probes with src/net and sends them through a raw socket, for the lab's own tests. */
 #include "lab/probe.h"
+#include "io/afpacket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -280,19 +281,11 @@ int cmd_lab_probe(int argc, char **argv)
         case 'i':
             iface = optarg;
             break;
-        case 'G': {
-            unsigned m[6];
-            char tail;
-            if (sscanf(optarg, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6)
+        case 'G':
+            if (!afp_parse_mac(optarg, c.gw_mac))
                 return usage("--gateway-mac: aa:bb:cc:dd:ee:ff");
-            for (int j = 0; j < 6; j++) {
-                if (m[j] > 255)
-                    return usage("--gateway-mac: aa:bb:cc:dd:ee:ff");
-                c.gw_mac[j] = (uint8_t)m[j];
-            }
             have_gw = true;
             break;
-        }
         case 'r':
             rate = strtol(optarg, &end, 10);
             if (*end || rate <= 0 || rate > 1000000)

@@ -4,8 +4,8 @@
 set -u
 cd "$(dirname "$0")/.."
 MPCENSUS="${MPCENSUS:-$PWD/build/mpcensus}"
-SHARED="${SHARED:-$(cd .. && pwd)/shared}"
-export MPCENSUS SHARED
+export MPCENSUS
+. scripts/shared-dir.sh
 status=0
 
 section() { printf '\n==== %s ====\n' "$1"; }

@@ -4,7 +4,12 @@
 cd "$(dirname "$0")/.." || exit 1
 export MPCENSUS="${MPCENSUS:-$PWD/build/san/mpcensus}"
 export MPCENSUS_REL="$PWD/build/mpcensus"
-export SHARED="${SHARED:-$(cd .. && pwd)/shared}"
+. scripts/shared-dir.sh
+if [ ! -d "$SHARED/data/pcaps" ]; then
+    echo "tests: shared data not found at $SHARED (the captures in ../shared/data); set SHARED=/path/to/shared"
+    echo "0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 pass=0 fail=0 skip=0 failed=""

@@ -89,12 +89,12 @@ static void decode_join(struct cursor *c, uint8_t len)
     }
     o->flags = c->p[2] & 0x0f;
     o->has_flags = true;
+    if (fits(c, 3, 1)) {
+        o->addrid = c->p[3];
+        o->has_addrid = true;
+    }
     switch (len) {
     case 12: /* SYN */
-        if (fits(c, 3, 1)) {
-            o->addrid = c->p[3];
-            o->has_addrid = true;
-        }
         if (fits(c, 4, 4)) {
             o->recvtok = load_be32(c->p + 4);
             o->has_recvtok = true;
@@ -105,10 +105,6 @@ static void decode_join(struct cursor *c, uint8_t len)
         }
         break;
     case 16: /* SYN-ACK */
-        if (fits(c, 3, 1)) {
-            o->addrid = c->p[3];
-            o->has_addrid = true;
-        }
         if (fits(c, 4, 8)) {
             o->sendtrunchmac = load_be64(c->p + 4);
             o->has_sendtrunchmac = true;

@@ -103,7 +103,7 @@ size_t tcpopt_build_syn(uint8_t *buf, size_t cap, const struct syn_opts_cfg *cfg
         area[n++] = TCPOPT_TIMESTAMP;
         area[n++] = 10;
         store_be32(area + n, cfg->tsval);
-        store_be32(area + n + 4, 0);
+        store_be32(area + n + 4, cfg->tsecr);
         n += 8;
     } else if (cfg->sack_perm) {
         area[n++] = TCPOPT_NOP;

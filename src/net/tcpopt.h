@@ -57,6 +57,7 @@ struct syn_opts_cfg {
     bool sack_perm;
     bool timestamps;
     uint32_t tsval;
+    uint32_t tsecr;      /* 0 in a SYN; a SYN-ACK echoes the peer's TSval */
 };
 size_t tcpopt_build_syn(uint8_t *buf, size_t cap, const struct syn_opts_cfg *cfg,
                         const uint8_t *extra, size_t extra_len);

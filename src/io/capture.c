@@ -116,6 +116,8 @@ static int ring_close(void *cookie)
     return 0;
 }
 
+static void join_producer(struct capture *c);
+
 static struct ring *ring_new(void)
 {
     struct ring *r = calloc(1, sizeof *r);
@@ -401,14 +403,13 @@ done:
 enum compression { COMP_NONE, COMP_GZIP, COMP_ZSTD, COMP_XZ };
 
 /* Compression by magic bytes. */
-static enum compression compression_of(const char *path)
+/* Peeks at the magic bytes without consuming them; a pipe (no pread) is
+ * taken as uncompressed, since its first bytes cannot be read twice. */
+static enum compression compression_of(int fd)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return COMP_NONE;
     unsigned char m[6] = {0};
-    size_t n = fread(m, 1, sizeof m, f);
-    fclose(f);
+    ssize_t r = pread(fd, m, sizeof m, 0);
+    size_t n = r > 0 ? (size_t)r : 0;
     if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
         return COMP_GZIP;
     if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
@@ -434,8 +435,7 @@ static bool open_stream(struct capture *c, FILE *f, const char *path, char *err,
     return true;
 }
 
-static struct capture *open_threaded(struct capture *c, const char *path, enum compression comp, char *err,
-                                     size_t errlen)
+static struct capture *open_threaded(struct capture *c, const char *path, char *err, size_t errlen)
 {
     c->gz_fd = open(path, O_RDONLY | O_CLOEXEC);
     if (c->gz_fd < 0) {
@@ -443,9 +443,10 @@ static struct capture *open_threaded(struct capture *c, const char *path, enum c
         free(c);
         return NULL;
     }
+    enum compression comp = compression_of(c->gz_fd);
     c->ring = ring_new();
     if (!c->ring) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "%s: out of memory", path);
         close(c->gz_fd);
         free(c);
         return NULL;
@@ -455,7 +456,7 @@ static struct capture *open_threaded(struct capture *c, const char *path, enum c
                                 : comp == COMP_XZ   ? xz_thread
                                                     : copy_thread;
     if (pthread_create(&c->inflater, NULL, producer, c) != 0) {
-        snprintf(err, errlen, "cannot start reader thread");
+        snprintf(err, errlen, "%s: cannot start reader thread", path);
         ring_free(c->ring);
         close(c->gz_fd);
         free(c);
@@ -491,7 +492,7 @@ struct capture *capture_open(const char *path, char *err, size_t errlen)
     }
     c->gz_fd = -1;
     if (strcmp(path, "-") != 0)
-        return open_threaded(c, path, compression_of(path), err, errlen);
+        return open_threaded(c, path, err, errlen);
 
     FILE *f = fdopen(dup(0), "rb");
     if (!f) {
@@ -524,21 +525,16 @@ int capture_next(struct capture *c, struct capture_pkt *pkt)
     }
     if (rc == PCAP_ERROR_BREAK) {
         /* libpcap sees a clean end; a gzip stream cut short only shows here. */
-        if (c->inflating) {
-            pthread_join(c->inflater, NULL);
-            c->inflating = false;
-        }
+        join_producer(c);
         if (c->inflate_error[0]) {
             snprintf(c->error, sizeof c->error, "%s", c->inflate_error);
             return -1;
         }
         return 0;
     }
-    /* A record cut short inside a gzip stream is best explained by the inflater. */
-    if (c->inflating) {
-        pthread_join(c->inflater, NULL);
-        c->inflating = false;
-    }
+    /* A record cut short inside a gzip stream is best explained by the inflater.
+     * libpcap gave up mid-file: the reader thread may be waiting for ring room. */
+    join_producer(c);
     if (c->inflate_error[0])
         snprintf(c->error, sizeof c->error, "%s; %s", pcap_geterr(c->pcap), c->inflate_error);
     else
@@ -547,6 +543,17 @@ int capture_next(struct capture *c, struct capture_pkt *pkt)
 }
 
 const char *capture_error(const struct capture *c) { return c->error; }
+
+/* Waits for the reader thread; closing the ring first releases it if it is
+ * blocked on a full ring (harmless when it has already finished). */
+static void join_producer(struct capture *c)
+{
+    if (!c->inflating)
+        return;
+    ring_close(c->ring);
+    pthread_join(c->inflater, NULL);
+    c->inflating = false;
+}
 
 void capture_close(struct capture *c)
 {

@@ -110,8 +110,11 @@ void *scan_sender_main(void *argp)
             } else {
                 size_t cap;
                 uint8_t *slot;
+                unsigned spins = 0;
+                /* a non-blocking flush may leave frames queued in the ring with no
+                 * syscall pending; from the second try on, wait for the kernel */
                 while (!(slot = afp_tx_slot(tx, &cap))) {
-                    if (afp_tx_flush(tx, false, err, sizeof(err)) < 0) {
+                    if (afp_tx_flush(tx, spins++ > 0, err, sizeof(err)) < 0) {
                         snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
                         atomic_store(&run->stop_sending, 1);
                         goto out;

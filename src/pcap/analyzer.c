@@ -339,11 +339,7 @@ void analyzer_packet(struct analyzer *a, int link, const struct capture_pkt *p)
         a->stats.non_tcp_packets++;
         return;
     }
-    if (pv.fragment) {
-        count_skip(a, NET_FRAGMENT);
-        return;
-    }
-    s->tcp_packets_all++;
+    s->tcp_packets_all++; /* fragments never get here: pkt_decode returns NET_FRAGMENT */
     const struct tcp_view *t = &pv.tcp;
     bool src_is_a, created;
     struct flow_key key;

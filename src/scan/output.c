@@ -3,13 +3,13 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
 
+#include "net/bytes.h"
+#include "net/mptcp.h"
 #include "net/packet.h"
-#include "scan/prefix_list.h"
 
 enum field_kind { F_STR, F_NUM, F_BOOL };
 
@@ -170,19 +170,14 @@ static void sb_hex(struct sbuf *s, const uint8_t *b, size_t n)
 static _Thread_local time_t cached_sec = -1;
 static _Thread_local char cached_text[32];
 
-static void addr_text(const struct ip_addr *a, char *buf, size_t len)
-{
-    ip_addr_format(a, buf, len);
-}
-
 /* Writes the value of one field; returns false when it has no value (empty / null). */
 static bool field_value(unsigned fld, const struct scan_record *r, struct sbuf *s)
 {
     char tmp[128];
     switch (fld) {
-    case FLD_SADDR: addr_text(&r->saddr, tmp, sizeof(tmp)); sb_str(s, tmp); return true;
+    case FLD_SADDR: sb_str(s, ip_addr_format(&r->saddr, tmp, sizeof(tmp))); return true;
     case FLD_SPORT: sb_u64(s, r->sport); return true;
-    case FLD_DADDR: addr_text(&r->daddr, tmp, sizeof(tmp)); sb_str(s, tmp); return true;
+    case FLD_DADDR: sb_str(s, ip_addr_format(&r->daddr, tmp, sizeof(tmp))); return true;
     case FLD_DPORT: sb_u64(s, r->dport); return true;
     case FLD_TTL: sb_u64(s, r->ttl); return true;
     case FLD_IPID: sb_u64(s, r->ipid); return true;
@@ -214,15 +209,14 @@ static bool field_value(unsigned fld, const struct scan_record *r, struct sbuf *
         if (!r->has_key)
             return false;
         uint8_t k[8];
-        for (int i = 0; i < 8; i++)
-            k[i] = (uint8_t)(r->mptcp_key >> (56 - 8 * i));
+        store_be64(k, r->mptcp_key);
         sb_hex(s, k, 8);
         return true;
     }
     case FLD_KEY_HAMMING:
         if (!r->has_key)
             return false;
-        sb_u64(s, (uint64_t)__builtin_popcountll(r->mptcp_key));
+        sb_u64(s, key_hamming(r->mptcp_key));
         return true;
     case FLD_VERDICT: sb_str(s, scan_verdict_name(r->verdict)); return true;
     case FLD_REPEAT: sb_str(s, r->repeat ? "1" : "0"); return true;

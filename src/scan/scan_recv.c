@@ -90,14 +90,15 @@ void *scan_receiver_main(void *arg)
         if (scan_now_ns() >= next_flush) {
             output_flush(&run->out);
             next_flush += 1000000000ull;
+            /* a getsockopt: once a second, as often as the status line reads it */
+            struct afp_rx_stats st;
+            afp_rx_get_stats(rx, &st);
+            atomic_store(&run->c.kernel_drops, st.kernel_drops);
         }
         if (afp_rx_poll(rx, 100, on_frame, run, err, sizeof(err)) < 0) {
             snprintf(run->receiver_error, sizeof(run->receiver_error), "%s", err);
             break;
         }
-        struct afp_rx_stats st;
-        afp_rx_get_stats(rx, &st);
-        atomic_store(&run->c.kernel_drops, st.kernel_drops);
     }
     /* drain what is already in the ring */
     afp_rx_poll(rx, 0, on_frame, run, err, sizeof(err));

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "decode/decode_format.h"
 #include "io/capture.h"
+#include "io/json.h"
 #include "net/mptcp.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
@@ -78,28 +79,13 @@ static void print_endpoint(const struct ip_addr *a, uint16_t port)
         printf("%s:%u", text, port);
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 static void packet_start(struct decode_ctx *ctx, const struct capture_pkt *cp, const struct pkt_view *pv)
 {
     if (ctx->json) {
         printf("{\"frame\":%" PRIu64, cp->frame);
         if (ctx->many_files) {
             printf(",\"file\":");
-            print_json_string(ctx->path);
+            json_write_string(stdout, ctx->path);
         }
         printf(",\"mptcp\":[");
         return;

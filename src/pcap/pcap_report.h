@@ -3,6 +3,7 @@
 #define PCAP_PCAP_REPORT_H
 
 #include <stdio.h>
+#include "io/json.h"
 #include "pcap/app_ports.h"
 #include "pcap/trace_stats.h"
 
@@ -13,8 +14,6 @@ struct report_trace {
     const struct trace_stats *stats;
 };
 
-/* Writes a JSON string literal (quotes and escapes included). */
-void json_write_string(FILE *out, const char *s);
 /* Writes one trace object at the given indentation. */
 void report_write_trace(FILE *out, const struct report_trace *t, const struct app_ports *apps, size_t top_apps,
                         int indent);

@@ -110,11 +110,9 @@ static int cmp_desc(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-double concentration_share(uint64_t *v, size_t n, size_t k)
+/* Share of the k largest of n values already sorted in descending order. */
+static double share_sorted(const uint64_t *v, size_t n, size_t k)
 {
-    if (n == 0)
-        return 0.0;
-    qsort(v, n, sizeof *v, cmp_desc);
     long double total = 0, top = 0;
     for (size_t i = 0; i < n; i++) {
         total += v[i];
@@ -124,14 +122,25 @@ double concentration_share(uint64_t *v, size_t n, size_t k)
     return total > 0 ? (double)(top / total) : 0.0;
 }
 
+double concentration_share(uint64_t *v, size_t n, size_t k)
+{
+    if (n == 0)
+        return 0.0;
+    qsort(v, n, sizeof *v, cmp_desc);
+    return share_sorted(v, n, k);
+}
+
 void trace_stats_finish(struct trace_stats *s)
 {
     s->flow_share = s->tcp_flows ? (double)s->mptcp_flows / (double)s->tcp_flows : 0.0;
     s->byte_share = s->tcp_bytes ? (double)s->mptcp_bytes / (double)s->tcp_bytes : 0.0;
     size_t n = s->mptcp_flow_bytes.n;
-    s->top1_share = concentration_share(s->mptcp_flow_bytes.v, n, 1);
-    s->top5_share = concentration_share(s->mptcp_flow_bytes.v, n, 5);
-    s->top50pct_share = concentration_share(s->mptcp_flow_bytes.v, n, (n + 1) / 2);
+    uint64_t *v = s->mptcp_flow_bytes.v;
+    if (n)
+        qsort(v, n, sizeof *v, cmp_desc); /* once for all three shares */
+    s->top1_share = share_sorted(v, n, 1);
+    s->top5_share = share_sorted(v, n, 5);
+    s->top50pct_share = share_sorted(v, n, (n + 1) / 2);
 }
 
 bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src)

@@ -5,23 +5,22 @@
 
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
-WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 PKGS     := libpcap openssl zlib libisal libzstd liblzma
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
 CFLAGS   ?= -O2 -g
-CFLAGS   += $(CSTD) $(WARN) -Isrc -I. $(PKG_CFLAGS)
+CFLAGS   += $(CSTD) $(WARN) -Isrc $(PKG_CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 BUILD    := build
 LIB_SRC  := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
-LAB_SRC  := $(wildcard lab/*.c)
 MAIN_SRC := src/cli/main.c
-HDRS     := $(wildcard src/*/*.h lab/*.h)
+HDRS     := $(wildcard src/*/*.h)
 
-REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC) $(LAB_SRC))
-SAN_OBJ  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRC) $(LAB_SRC))
+REL_OBJ  := $(patsubst %.c,$(BUILD)/rel/%.o,$(LIB_SRC))
+SAN_OBJ  := $(patsubst %.c,$(BUILD)/san/%.o,$(LIB_SRC))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/san/tests/%,$(UNIT_SRC))

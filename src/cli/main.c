@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/commands.h"
+#include "decode/decode.h"
+#include "lab/lab.h"
+#include "pcap/pcap_cmd.h"
+#include "scan/scan.h"
 
 #define MPCENSUS_VERSION "0.1.0"
 

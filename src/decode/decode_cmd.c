@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/commands.h"
+#include "decode/decode.h"
 #include "decode/decode_format.h"
 #include "io/capture.h"
 #include "io/json.h"

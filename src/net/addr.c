@@ -2,6 +2,8 @@
 #include "net/addr.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -58,5 +60,87 @@ const char *ip_addr_format(const struct ip_addr *a, char *buf, size_t len)
     int family = a->family == AF_INET6 ? AF_INET6 : AF_INET;
     if (inet_ntop(family, a->bytes, buf, (socklen_t)len) == NULL)
         buf[0] = '\0';
+    return buf;
+}
+
+int ip_addr_compare(const struct ip_addr *a, const struct ip_addr *b)
+{
+    if (a->family != b->family)
+        return a->family == AF_INET ? -1 : 1;
+    int c = memcmp(a->bytes, b->bytes, ip_addr_len(a));
+    return (c > 0) - (c < 0);
+}
+
+/* Clears (or tests, when only_test) the bits of a beyond plen; true if any was set. */
+static bool host_bits(struct ip_addr *a, unsigned plen, bool only_test)
+{
+    bool any = false;
+    for (unsigned i = 0; i < ip_addr_len(a); i++) {
+        unsigned keep = plen >= 8 * (i + 1) ? 8 : plen > 8 * i ? plen - 8 * i : 0;
+        uint8_t mask = (uint8_t)(keep ? 0xff << (8 - keep) : 0);
+        if (a->bytes[i] & ~mask) {
+            any = true;
+            if (!only_test)
+                a->bytes[i] &= mask;
+        }
+    }
+    return any;
+}
+
+bool ip_prefix_parse(const char *text, bool allow_host_bits, struct ip_prefix *out, char *why, size_t whylen)
+{
+    char buf[IP_ADDR_STRLEN + 8];
+    if (!text || !*text) {
+        snprintf(why, whylen, "empty prefix");
+        return false;
+    }
+    if (strlen(text) >= sizeof buf) {
+        snprintf(why, whylen, "too long for an address prefix");
+        return false;
+    }
+    strcpy(buf, text);
+    char *slash = strchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+    struct ip_prefix p;
+    if (!ip_addr_parse(buf, &p.addr)) {
+        snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address", buf);
+        return false;
+    }
+    unsigned max = p.addr.family == AF_INET ? 32 : 128;
+    unsigned long plen = max;
+    if (slash) {
+        char *end;
+        const char *l = slash + 1;
+        if (*l < '0' || *l > '9' || (plen = strtoul(l, &end, 10), *end) || plen > max) {
+            snprintf(why, whylen, "prefix length '%s' is not 0-%u", l, max);
+            return false;
+        }
+    }
+    if (host_bits(&p.addr, (unsigned)plen, true)) {
+        if (!allow_host_bits) {
+            snprintf(why, whylen, "host bits set beyond /%lu", plen);
+            return false;
+        }
+        host_bits(&p.addr, (unsigned)plen, false);
+    }
+    p.len = (uint8_t)plen;
+    *out = p;
+    return true;
+}
+
+bool ip_prefix_contains(const struct ip_prefix *p, const struct ip_addr *a)
+{
+    if (a->family != p->addr.family)
+        return false;
+    struct ip_addr x = *a;
+    host_bits(&x, p->len, false);
+    return ip_addr_equal(&x, &p->addr);
+}
+
+const char *ip_prefix_format(const struct ip_prefix *p, char *buf, size_t len)
+{
+    char a[IP_ADDR_STRLEN];
+    snprintf(buf, len, "%s/%u", ip_addr_format(&p->addr, a, sizeof a), p->len);
     return buf;
 }

@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include "net/bytes.h"
+#include "net/tcpopt.h"
 
 const char *mptcp_subtype_name(unsigned subtype)
 {
@@ -558,4 +559,49 @@ uint64_t mptcp_idsn(int version, uint64_t key)
     size_t n;
     key_digest(version, key, d, &n);
     return load_be64(d + n - 8);
+}
+
+bool mptcp_capable_find(const uint8_t *opts, size_t len, struct mptcp_capable *out)
+{
+    struct tcpopt_iter it;
+    struct tcp_opt o;
+    const uint8_t *at = NULL;
+    size_t avail = 0;
+    bool cut = false;
+    tcpopt_iter_init(&it, opts, len);
+    while (tcpopt_next(&it, &o)) {
+        if (o.kind == TCPOPT_MPTCP && o.len >= 3 && (o.data[2] >> 4) == MPTCP_SUB_CAPABLE) {
+            at = o.data;
+            avail = o.len;
+            break;
+        }
+    }
+    /* the walker stops at an option running past the area: still ours to report */
+    if (!at && it.error != TCPOPT_ERR_NONE && it.bad_off + 2 < len && opts[it.bad_off] == TCPOPT_MPTCP &&
+        (opts[it.bad_off + 2] >> 4) == MPTCP_SUB_CAPABLE) {
+        at = opts + it.bad_off;
+        avail = len - it.bad_off;
+        cut = true;
+    }
+    if (!at)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->raw = at;
+    out->len = at[1];
+    out->avail = avail;
+    out->cut = cut;
+    out->version = at[2] & 0x0f;
+    if (avail >= 4) {
+        out->has_flags = true;
+        out->flags = at[3];
+    }
+    if (avail >= 12) {
+        out->has_sender_key = true;
+        out->sender_key = load_be64(at + 4);
+    }
+    if (avail >= 20) {
+        out->has_receiver_key = true;
+        out->receiver_key = load_be64(at + 12);
+    }
+    return true;
 }

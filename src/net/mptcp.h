@@ -102,9 +102,37 @@ bool mptcp_decode(const uint8_t *opt, size_t avail, uint8_t tcp_flags, struct mp
  * Returns bytes written, or 0 if cap is too small or o is inconsistent. */
 size_t mptcp_encode(const struct mptcp_opt *o, uint8_t tcp_flags, uint8_t *buf, size_t cap);
 
-/* Shorthands for the scanner and emulators. */
+/* MP_CAPABLE lengths (RFC 6824 §3.1, RFC 8684 §3.1). A SYN-ACK's option is
+ * 12 bytes in both versions; v1's SYN carries no key (4 bytes). */
 #define MPTCP_CAPABLE_V0_SYN_LEN 12
 #define MPTCP_CAPABLE_V1_SYN_LEN 4
+#define MPTCP_CAPABLE_SYNACK_LEN 12
+#define MPTCP_CAPABLE_ACK_LEN 20            /* both keys */
+#define MPTCP_CAPABLE_ACK_DATA_LEN 22       /* v1: both keys + data-level length */
+#define MPTCP_CAPABLE_ACK_DATA_CSUM_LEN 24  /* v1: ... + checksum */
+
+/* One MP_CAPABLE option as found in an option area: what scan's classifier,
+ * trace's differ and the lab's emulators read, so the bytes are decoded in
+ * one place. */
+struct mptcp_capable {
+    const uint8_t *raw;       /* the kind byte (30) */
+    uint8_t len;              /* the length byte as on the wire */
+    size_t avail;             /* bytes of the option inside the area (len, or less when cut) */
+    bool cut;                 /* the length runs past the option area (capture or header cut it) */
+    uint8_t version;          /* low nibble of the subtype octet */
+    bool has_flags;           /* a flags octet is present (avail >= 4) */
+    uint8_t flags;
+    bool has_sender_key;      /* octets 4..11 present */
+    uint64_t sender_key;
+    bool has_receiver_key;    /* octets 12..19 present */
+    uint64_t receiver_key;
+};
+/* Finds the first MP_CAPABLE option of a TCP option area, also one whose
+ * length runs past the end of the area (then ->cut, and only the bytes that
+ * are there are read). Returns false when there is none. */
+bool mptcp_capable_find(const uint8_t *opts, size_t len, struct mptcp_capable *out);
+
+/* Shorthands for the scanner and emulators. */
 size_t mptcp_put_capable_v0(uint8_t *buf, uint8_t flags, uint64_t key);   /* 12 bytes, SYN or SYN-ACK */
 size_t mptcp_put_capable_v1_syn(uint8_t *buf, uint8_t flags);             /* 4 bytes */
 size_t mptcp_put_capable_v1_synack(uint8_t *buf, uint8_t flags, uint64_t key); /* 12 bytes */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "pcap/pcap_cmd.h"
 #include "io/capture.h"
 #include "pcap/analyzer.h"
 #include "pcap/app_ports.h"

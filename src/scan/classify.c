@@ -21,29 +21,6 @@ const char *scan_verdict_name(enum scan_verdict v)
     return "unknown";
 }
 
-/* Finds the first MP_CAPABLE option. *cut is set when it runs past the
- * option area (the walker stops there; we still want to report it). */
-static const uint8_t *find_mp_capable(const uint8_t *opts, size_t len, size_t *optlen, bool *cut)
-{
-    struct tcpopt_iter it;
-    struct tcp_opt o;
-    *cut = false;
-    tcpopt_iter_init(&it, opts, len);
-    while (tcpopt_next(&it, &o)) {
-        if (o.kind == TCPOPT_MPTCP && o.len >= 3 && (o.data[2] >> 4) == MPTCP_SUB_CAPABLE) {
-            *optlen = o.len;
-            return o.data;
-        }
-    }
-    if (it.error != TCPOPT_ERR_NONE && it.bad_off + 2 < len && opts[it.bad_off] == TCPOPT_MPTCP &&
-        (opts[it.bad_off + 2] >> 4) == MPTCP_SUB_CAPABLE) {
-        *cut = true;
-        *optlen = len - it.bad_off;
-        return opts + it.bad_off;
-    }
-    return NULL;
-}
-
 bool scan_classify(const struct pkt_view *pkt, const struct probe_sig *sig, struct scan_record *rec)
 {
     const struct tcp_view *t = &pkt->tcp;
@@ -68,22 +45,23 @@ bool scan_classify(const struct pkt_view *pkt, const struct probe_sig *sig, stru
         return true;
     }
     rec->synack = true;
-    size_t len = 0;
-    bool cut = false;
-    const uint8_t *o = find_mp_capable(t->opts, t->opts_len, &len, &cut);
-    if (!o) {
+    struct mptcp_capable mpc;
+    if (!mptcp_capable_find(t->opts, t->opts_len, &mpc)) {
         rec->verdict = VERDICT_TCP;
         return true;
     }
+    const uint8_t *o = mpc.raw;
+    size_t len = mpc.avail;
+    bool cut = mpc.cut;
     rec->has_mpc = true;
     rec->mpc_len = (uint8_t)(len > SCAN_OPT_MAX ? SCAN_OPT_MAX : len);
     memcpy(rec->mpc_raw, o, rec->mpc_len);
-    rec->mptcp_version = o[2] & 0x0f;
-    rec->mptcp_flags = len >= 4 ? o[3] : 0;
-    bool full_key = !cut && len >= 12;
+    rec->mptcp_version = mpc.version;
+    rec->mptcp_flags = mpc.has_flags ? mpc.flags : 0;
+    bool full_key = !cut && mpc.has_sender_key;
     if (full_key) {
         rec->has_key = true;
-        rec->mptcp_key = load_be64(o + 4);
+        rec->mptcp_key = mpc.sender_key;
     }
     /* 1. our own bytes back: a middlebox echoed the SYN option */
     if (sig->version == 0 && rec->mptcp_version == 0 && full_key && rec->mptcp_key == sig->key) {
@@ -96,7 +74,7 @@ bool scan_classify(const struct pkt_view *pkt, const struct probe_sig *sig, stru
     }
     /* 2. a SYN-ACK's MP_CAPABLE is 12 bytes in both versions: a wrong
      * length makes the option unusable whatever version it claims */
-    if (cut || len != 12) {
+    if (cut || len != MPTCP_CAPABLE_SYNACK_LEN) {
         rec->verdict = VERDICT_MALFORMED;
         return true;
     }

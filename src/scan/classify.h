@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "net/addr.h"
 #include "net/packet.h"
+#include "net/syn_probe.h"
 
 /* The closed verdict vocabulary (README, DESIGN.md). */
 enum scan_verdict {
@@ -19,14 +20,6 @@ enum scan_verdict {
     VERDICT_COUNT
 };
 const char *scan_verdict_name(enum scan_verdict v);
-
-/* What the probe to this target carried (recomputed from the cookie). */
-struct probe_sig {
-    int version;              /* 0, 1, or -1 for a plain SYN (no MP_CAPABLE) */
-    uint64_t key;             /* v0 key sent */
-    uint8_t opt[12];          /* the MP_CAPABLE option sent */
-    uint8_t opt_len;
-};
 
 #define SCAN_OPT_MAX 40
 struct scan_record {

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "scan/permutation.h"
+#include "target/permutation.h"
 #include "scan/scan_engine.h"
 
 int scan_bench_permutation(uint64_t seed, struct perm_bench_result *res, char *err, size_t errlen)

@@ -10,9 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
+#include "scan/scan.h"
 #include "io/afpacket.h"
-#include "scan/prefix_list.h"
+#include "target/prefix_list.h"
 #include "scan/scan_bench.h"
 #include "scan/scan_config.h"
 #include "scan/scan_engine.h"

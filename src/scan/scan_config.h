@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "scan/output.h"
-#include "scan/probe.h"
-#include "scan/target_space.h"
+#include "net/syn_probe.h"
+#include "target/target_space.h"
 
 struct scan_config {
     /* targets */

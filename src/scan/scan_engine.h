@@ -11,11 +11,11 @@
 #include "net/cookie.h"
 #include "scan/classify.h"
 #include "scan/output.h"
-#include "scan/permutation.h"
-#include "scan/probe.h"
+#include "target/permutation.h"
+#include "net/syn_probe.h"
 #include "scan/scan_config.h"
 #include "scan/seen_set.h"
-#include "scan/target_space.h"
+#include "target/target_space.h"
 
 struct scan_counters {
     _Atomic uint64_t sent;           /* frames handed to the kernel (or printed by --dryrun) */

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scan/prefix_list.h"
-#include "scan/target_space.h"
+#include "target/prefix_list.h"
+#include "target/target_space.h"
 
 static u128 v4(const char *s)
 {

@@ -11,7 +11,7 @@
 #include "net/packet.h"
 #include "scan/classify.h"
 #include "scan/output.h"
-#include "scan/probe.h"
+#include "net/syn_probe.h"
 
 static uint8_t pkt_buf[256];
 

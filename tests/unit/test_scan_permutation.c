@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/permutation.h"
+#include "target/permutation.h"
 
 static bool naive_prime(uint64_t n)
 {

@@ -1,6 +1,6 @@
 /* permutation.h — random order over [0, n) in constant memory: a cyclic multiplicative group mod a prime, with ZMap-style sharding. */
-#ifndef SCAN_PERMUTATION_H
-#define SCAN_PERMUTATION_H
+#ifndef TARGET_PERMUTATION_H
+#define TARGET_PERMUTATION_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,23 +5,26 @@
 #include <stdio.h>
 #include "lab/spec.h"
 
-/* The scanner's closed verdict vocabulary (plus silent: no answer). */
-enum verdict {
-    VERDICT_MPTCP,
-    VERDICT_MIRRORED,
-    VERDICT_VERSION_MISMATCH,
-    VERDICT_MALFORMED,
-    VERDICT_TCP,
-    VERDICT_CLOSED,
-    VERDICT_SILENT,
-    VERDICT_COUNT
+/* The verdicts a correct scanner reports, plus silent (no answer). Spelled
+ * like scan's enum scan_verdict but deliberately separate: the truth is an
+ * oracle computed from the lab spec's path model alone, so it must not share
+ * code (or constants) with the scanner it checks. */
+enum truth_verdict {
+    TRUTH_MPTCP,
+    TRUTH_MIRRORED,
+    TRUTH_VERSION_MISMATCH,
+    TRUTH_MALFORMED,
+    TRUTH_TCP,
+    TRUTH_CLOSED,
+    TRUTH_SILENT,
+    TRUTH_COUNT
 };
-const char *verdict_name(enum verdict v);
+const char *truth_verdict_name(enum truth_verdict v);
 
 /* Verdict of a SYN probe with MP_CAPABLE `version` (0 or 1) to a host of
  * profile index `profile` (PROFILE_ABSENT: silent) on `port`: simulates the
  * SYN through the profile's middleboxes, the host's answer, and the way back. */
-enum verdict truth_verdict(const struct lab_spec *s, int profile, uint16_t port, int version);
+enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint16_t port, int version);
 
 struct truth_opts {
     int month;

@@ -4,13 +4,13 @@
 #include <string.h>
 #include "lab/population.h"
 
-static const char *const verdict_names[VERDICT_COUNT] = {
+static const char *const truth_verdict_names[TRUTH_COUNT] = {
     "mptcp", "mirrored", "version-mismatch", "malformed", "tcp", "closed", "silent",
 };
 
-const char *verdict_name(enum verdict v)
+const char *truth_verdict_name(enum truth_verdict v)
 {
-    return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+    return (unsigned)v < TRUTH_COUNT ? truth_verdict_names[v] : "?";
 }
 
 /* An MP_CAPABLE option as it travels: in a SYN or in a SYN-ACK. */
@@ -56,10 +56,10 @@ static enum answer host_answer(enum behaviour b, const struct mpc_state *syn, st
     return ANSWER_NONE;
 }
 
-enum verdict truth_verdict(const struct lab_spec *s, int profile, uint16_t port, int version)
+enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint16_t port, int version)
 {
     if (profile < 0 || (unsigned)profile >= s->n_profiles)
-        return VERDICT_SILENT;
+        return TRUTH_SILENT;
     const struct profile *p = &s->profiles[profile];
     /* forward path: kernel strip on the last core router, then the emulated box (key rewrite, mirror record) */
     struct mpc_state syn = {.present = true, .version = version, .our_key = true};
@@ -72,9 +72,9 @@ enum verdict truth_verdict(const struct lab_spec *s, int profile, uint16_t port,
     struct mpc_state sa;
     enum answer ans = host_answer(profile_port(p, port), &syn, &sa);
     if (ans == ANSWER_NONE)
-        return VERDICT_SILENT;
+        return TRUTH_SILENT;
     if (ans == ANSWER_RST)
-        return VERDICT_CLOSED;
+        return TRUTH_CLOSED;
 
     /* way back: the emulated box echoes, then the kernel strips on the last core router */
     if ((p->mbox & MBOX_MIRROR) && !sa.present && recorded.present) {
@@ -85,14 +85,14 @@ enum verdict truth_verdict(const struct lab_spec *s, int profile, uint16_t port,
         sa.present = false;
 
     if (!sa.present)
-        return VERDICT_TCP;
+        return TRUTH_TCP;
     if (sa.echo && sa.our_key && sa.version == version)
-        return VERDICT_MIRRORED;   /* v0: our key back; v1: our 4 bytes back */
+        return TRUTH_MIRRORED;   /* v0: our key back; v1: our 4 bytes back */
     if (sa.malformed || (sa.echo && sa.version == 1))
-        return VERDICT_MALFORMED;  /* a 4-byte v1 SYN option is the wrong length in a SYN-ACK */
+        return TRUTH_MALFORMED;  /* a 4-byte v1 SYN option is the wrong length in a SYN-ACK */
     if (sa.version != version)
-        return VERDICT_VERSION_MISMATCH;
-    return VERDICT_MPTCP;
+        return TRUTH_VERSION_MISMATCH;
+    return TRUTH_MPTCP;
 }
 
 struct csv_ctx {
@@ -111,11 +111,11 @@ static bool csv_row(void *user, const struct ip_addr *a, int profile)
         for (int v = 0; v <= 1; v++) {
             if ((v == 0 && !c->o->v0) || (v == 1 && !c->o->v1))
                 continue;
-            enum verdict vd = truth_verdict(c->s, profile, c->o->ports[i], v);
+            enum truth_verdict vd = truth_verdict_of(c->s, profile, c->o->ports[i], v);
             if (c->o->with_profile)
-                fprintf(c->out, "%s,%u,%d,%s,%s\n", text, c->o->ports[i], v, verdict_name(vd), pname);
+                fprintf(c->out, "%s,%u,%d,%s,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd), pname);
             else
-                fprintf(c->out, "%s,%u,%d,%s\n", text, c->o->ports[i], v, verdict_name(vd));
+                fprintf(c->out, "%s,%u,%d,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd));
         }
     return !ferror(c->out);
 }

@@ -64,6 +64,27 @@ static size_t pids_in(const unsigned long *inodes, size_t n_inodes, pid_t *pids,
     return n;
 }
 
+/* True while pid exists and is not a zombie. A process that is exiting can
+ * have left its namespaces already (do_exit drops them early) while it still
+ * tears down sockets in state D: waiting for the namespaces alone returns
+ * before the process is gone. */
+static bool alive(pid_t pid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool live = true;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "State:", 6)) {
+            live = !strchr(line, 'Z');
+            break;
+        }
+    fclose(f);
+    return live;
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -78,8 +99,10 @@ int lab_down(const char *name, char *err, size_t errlen)
     size_t n = lab_namespaces(name, names, inodes, MAX_DOWN_NS);
 
     /* processes first: a namespace lives on while a process holds it */
-    pid_t pids[4096];
+    static pid_t pids[4096], first[4096];
     size_t np = pids_in(inodes, n, pids, 4096);
+    size_t n_first = np;
+    memcpy(first, pids, np * sizeof *pids);
     for (size_t i = 0; i < np; i++)
         kill(pids[i], SIGTERM);
     for (int tries = 0; tries < 20 && np > 0; tries++) {
@@ -91,6 +114,16 @@ int lab_down(const char *name, char *err, size_t errlen)
     for (int tries = 0; tries < 40 && np > 0; tries++) {
         sleep_ms(25);
         np = pids_in(inodes, n, pids, 4096);
+    }
+
+    /* and until every process found is really gone (see alive()) */
+    for (int tries = 0; tries < 200; tries++) {
+        size_t live = 0;
+        for (size_t i = 0; i < n_first; i++)
+            live += alive(first[i]);
+        if (!live)
+            break;
+        sleep_ms(10);
     }
 
     int failures = 0;

@@ -1,5 +1,5 @@
-/* probe.c — the mptcp_v0, mptcp_v1 and tcp_syn probe modules and the SYN frame builder they share. */
-#include "scan/probe.h"
+/* syn_probe.c — the mptcp_v0, mptcp_v1 and tcp_syn probe modules and the SYN frame builder they share. */
+#include "net/syn_probe.h"
 
 #include <string.h>
 

@@ -1,13 +1,13 @@
-/* target_space.h — the scan's target set (allowed address ranges x ports) as one index space [0, n) for the permutation. */
-#ifndef SCAN_TARGET_SPACE_H
-#define SCAN_TARGET_SPACE_H
+/* target_space.h — a target set (allowed address ranges x ports) as one index space [0, n) for the permutation. */
+#ifndef TARGET_TARGET_SPACE_H
+#define TARGET_TARGET_SPACE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "net/addr.h"
-#include "scan/prefix_list.h"
+#include "target/prefix_list.h"
 
 #define SCAN_MAX_PORTS 64
 

@@ -1,6 +1,6 @@
 /* prefix_list.h — sets of IPv4/IPv6 CIDR prefixes (targets, allowlists, blocklists) as sorted address ranges with reasons. */
-#ifndef SCAN_PREFIX_LIST_H
-#define SCAN_PREFIX_LIST_H
+#ifndef TARGET_PREFIX_LIST_H
+#define TARGET_PREFIX_LIST_H
 
 #include <stdbool.h>
 #include <stddef.h>

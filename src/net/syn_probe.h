@@ -1,13 +1,20 @@
-/* probe.h — probe modules (ZMap style): how the SYN for one target is built and what it carried. */
-#ifndef SCAN_PROBE_H
-#define SCAN_PROBE_H
+/* syn_probe.h — probe modules (ZMap style) shared by scan and trace: how the SYN for one target is built and what it carried. */
+#ifndef NET_SYN_PROBE_H
+#define NET_SYN_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "net/addr.h"
 #include "net/tcpopt.h"
-#include "scan/classify.h"
+
+/* What the probe to this target carried (recomputed from the cookie). */
+struct probe_sig {
+    int version;              /* 0, 1, or -1 for a plain SYN (no MP_CAPABLE) */
+    uint64_t key;             /* v0 key sent */
+    uint8_t opt[12];          /* the MP_CAPABLE option sent */
+    uint8_t opt_len;
+};
 
 struct probe_cfg {
     uint8_t mpc_flags;          /* MP_CAPABLE flags byte (v0 default 0x81, v1 0x01 as Linux) */

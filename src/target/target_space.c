@@ -1,5 +1,5 @@
 /* target_space.c — builds the interval table behind the target index space and maps replies back to indices. */
-#include "scan/target_space.h"
+#include "target/target_space.h"
 
 #include <stdio.h>
 #include <stdlib.h>

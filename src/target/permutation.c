@@ -1,5 +1,5 @@
 /* permutation.c — prime search, primitive roots and sub-shard set-up for the cyclic-group target permutation. */
-#include "scan/permutation.h"
+#include "target/permutation.h"
 
 #include <stdio.h>
 

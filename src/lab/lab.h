@@ -17,6 +17,10 @@
 #define IF_DOWN "dn0"
 #define IF_HOST "eth0"
 
+/* Entry point of `mpcensus lab up|down|truth|probe`; returns the exit status
+ * (0 success, 1 runtime failure, 2 usage error). */
+int cmd_lab(int argc, char **argv);
+
 struct lab_up_opts {
     const char *spec_path;
     const char *name;        /* namespace prefix */

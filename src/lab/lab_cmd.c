@@ -8,9 +8,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "lab/lab.h"
-#include "lab/probe.h"
+#include "lab/lab.h"
+#include "lab/lab_probe.h"
 #include "lab/truth.h"
 
 static const char lab_usage[] =

@@ -1,5 +1,5 @@
-/* probe.c — builds SYN probes with src/net and sends them through a raw socket, for the lab's own tests. */
-#include "lab/probe.h"
+/* lab_probe.c — builds SYN probes with src/net and sends them through a raw socket, for the lab's own tests. */
+#include "lab/lab_probe.h"
 #include "io/afpacket.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 /* prefix_list.c — CIDR parsing, the IANA special-purpose blocklist, and range set normalisation/subtraction. */
-#include "scan/prefix_list.h"
+#include "target/prefix_list.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -1,7 +1,0 @@
-/* probe.h — `mpcensus lab probe`: sends test SYNs (optionally TTL-limited, with MP_CAPABLE v0/v1) from the vantage. */
-#ifndef LAB_PROBE_H
-#define LAB_PROBE_H
-
-int cmd_lab_probe(int argc, char **argv);
-
-#endif

@@ -1,0 +1,8 @@
+/* scan.h — entry point of `mpcensus scan` (stateless MP_CAPABLE SYN scanner). */
+#ifndef SCAN_SCAN_H
+#define SCAN_SCAN_H
+
+/* Returns the process exit status: 0 success, 1 runtime failure, 2 usage error. */
+int cmd_scan(int argc, char **argv);
+
+#endif

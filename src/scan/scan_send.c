@@ -6,31 +6,11 @@
 #include <time.h>
 
 #include "io/afpacket.h"
+#include "io/pace.h"
 
 #define FLUSH_BATCH 64
 
-uint64_t scan_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* Sleeps until `sent` packets are due at `rate` since t0 (coarse sleep, fine spin). */
-static void pace(uint64_t t0, uint64_t sent, uint64_t rate)
-{
-    uint64_t due = t0 + (uint64_t)((unsigned __int128)sent * 1000000000ull / rate);
-    for (;;) {
-        uint64_t now = scan_now_ns();
-        if (now >= due)
-            return;
-        uint64_t gap = due - now;
-        if (gap > 200000) {
-            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(gap - 100000)};
-            nanosleep(&ts, NULL);
-        }
-    }
-}
+uint64_t scan_now_ns(void) { return pace_now_ns(); }
 
 static void dryrun_print(struct scan_run *run, const struct probe_target *t, const struct probe_sig *sig,
                          const uint8_t *frame, size_t len)
@@ -148,7 +128,7 @@ void *scan_sender_main(void *argp)
                 pending_count = 0;
             }
             if (rate && (sent & 15) == 0)
-                pace(t0, sent, rate);
+                pace_wait(t0, sent, rate);
         }
         if ((targets & 255) == 0)
             atomic_fetch_add_explicit(&run->c.targets, 256, memory_order_relaxed);

@@ -3,16 +3,7 @@
 
 #include <inttypes.h>
 
-static const char *rate_text(double r, char *buf, size_t len)
-{
-    if (r >= 1e6)
-        snprintf(buf, len, "%.2f Mp/s", r / 1e6);
-    else if (r >= 1e3)
-        snprintf(buf, len, "%.2f Kp/s", r / 1e3);
-    else
-        snprintf(buf, len, "%.0f p/s", r);
-    return buf;
-}
+#include "io/pace.h"
 
 void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
 {
@@ -34,10 +25,10 @@ void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
     fprintf(out, "%u:%02u %3.0f%%%s; send: %" PRIu64 " %s (%s avg); recv: %" PRIu64 " %s (%s avg); drops: %" PRIu64
                  "; hitrate: %.2f%%\n",
             secs / 60, secs % 60, pct, atomic_load(&run->senders_running) ? "" : " (cooldown)", sent,
-            rate_text((double)(sent - st->last_sent) / dt, r1, sizeof(r1)),
-            rate_text(since_first > 0 ? (double)sent / since_first : 0, r2, sizeof(r2)), recv,
-            rate_text((double)(recv - st->last_recv) / dt, r3, sizeof(r3)),
-            rate_text(elapsed > 0 ? (double)recv / elapsed : 0, r4, sizeof(r4)), atomic_load(&run->c.kernel_drops),
+            pace_rate_text((double)(sent - st->last_sent) / dt, "p", r1, sizeof(r1)),
+            pace_rate_text(since_first > 0 ? (double)sent / since_first : 0, "p", r2, sizeof(r2)), recv,
+            pace_rate_text((double)(recv - st->last_recv) / dt, "p", r3, sizeof(r3)),
+            pace_rate_text(elapsed > 0 ? (double)recv / elapsed : 0, "p", r4, sizeof(r4)), atomic_load(&run->c.kernel_drops),
             targets ? 100.0 * (double)recv / (double)targets : 0.0);
     fflush(out);
     st->last_ns = now;

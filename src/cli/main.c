@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "decode/decode.h"
+#include "http/http.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
 #include "scan/scan.h"
@@ -18,6 +19,7 @@ struct command {
 static const struct command commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
+    {"http", cmd_http, "HTTP(S) GET timing over MPTCP and TCP side by side, fallback and subflow detection"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
 };

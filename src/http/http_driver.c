@@ -57,6 +57,8 @@ struct xfer {
     bool fd_open;
     int sock_errno;                     /* socket() failed with this */
     bool curl_done, sock_done, reported, lingering, body_limited;
+    int verify_errs[4];                 /* distinct X.509 errors met, in order */
+    unsigned n_verify_errs;
     uint64_t linger_due_ns;
     uint64_t lost_at_start;
     struct http_result res;
@@ -156,8 +158,20 @@ static void record_tls_verify(struct xfer *x)
     if (curl_easy_getinfo(x->easy, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || !ti ||
         ti->backend != CURLSSLBACKEND_OPENSSL || !ti->internals)
         return;
+    char *p = x->res.tls_verify;
+    size_t cap = sizeof x->res.tls_verify, len = 0;
     long vr = SSL_get_verify_result((SSL *)ti->internals);
-    snprintf(x->res.tls_verify, sizeof x->res.tls_verify, "%s", vr == X509_V_OK ? "ok" : X509_verify_cert_error_string(vr));
+    if (x->n_verify_errs == 0) {   /* --verify: libcurl's own check; only its final verdict is known */
+        snprintf(p, cap, "%s", vr == X509_V_OK ? "ok" : X509_verify_cert_error_string(vr));
+        return;
+    }
+    p[0] = 0;
+    for (unsigned i = 0; i < x->n_verify_errs && len < cap; i++) {
+        int n = snprintf(p + len, cap - len, "%s%s", i ? ", " : "", X509_verify_cert_error_string(x->verify_errs[i]));
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
 }
 
 /* Called once the connection (TCP and TLS) is up, before the request. */
@@ -189,12 +203,25 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *userdata)
     return len;
 }
 
-/* Records the X.509 verdict without failing the handshake (the default:
+/* Each connection gets its own SSL_CTX from libcurl 7.88: the transfer rides on it. */
+static int ctx_index = -1;
+
+/* Records every X.509 error without failing the handshake (the default:
  * a measurement, not a browser). */
-static int accept_any_cert(int preverify_ok, X509_STORE_CTX *ctx)
+static int accept_any_cert(int preverify_ok, X509_STORE_CTX *sctx)
 {
-    (void)preverify_ok;
-    (void)ctx;
+    if (preverify_ok)
+        return 1;
+    SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    struct xfer *x = ssl && ctx_index >= 0 ? SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index) : NULL;
+    int e = X509_STORE_CTX_get_error(sctx);
+    if (x) {
+        bool seen = false;
+        for (unsigned i = 0; i < x->n_verify_errs; i++)
+            seen |= x->verify_errs[i] == e;
+        if (!seen && x->n_verify_errs < sizeof x->verify_errs / sizeof x->verify_errs[0])
+            x->verify_errs[x->n_verify_errs++] = e;
+    }
     return 1;
 }
 
@@ -205,6 +232,8 @@ static CURLcode ssl_ctx_setup(CURL *easy, void *sslctx, void *parm)
     SSL_CTX *ctx = sslctx;
     if (!x->d->o.verify) {
         SSL_CTX_set1_cert_store(ctx, x->d->store);
+        if (ctx_index >= 0)
+            SSL_CTX_set_ex_data(ctx, ctx_index, x);
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_cert);
     }
     X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(ctx);
@@ -435,6 +464,7 @@ struct http_driver *http_driver_new(const struct http_driver_opts *o, http_done_
             return NULL;
         }
         global_done = true;
+        ctx_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
     }
     const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
     if (!vi->ssl_version || strncmp(vi->ssl_version, "OpenSSL", 7) != 0) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lab/emu_delay.h"
 #include "lab/population.h"
 #include "net/build.h"
 #include "net/bytes.h"
@@ -35,7 +36,16 @@ static const uint8_t *find_mpc(const struct pkt_view *v, size_t *len)
 
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
 {
-    uint8_t *out = pktio_slot(&b->down);
+    bridge_frame_from_up_at(b, frame, len, 0);
+}
+
+void bridge_frame_from_up_at(struct bridge *b, const uint8_t *frame, size_t len, uint64_t rx_ns)
+{
+    uint8_t *out = b->delay ? delay_line_slot(b->delay) : pktio_slot(&b->down);
+    if (!out) {   /* delay line full: the frame is lost, as in a full queue */
+        delay_line_commit(b->delay, PKTIO_FRAME + 1, rx_ns);
+        return;
+    }
     memcpy(out, frame, len);
     struct pkt_view v;
     if (pkt_decode(LINK_ETHERNET, out, len, &v) == NET_OK && v.proto == 6 &&
@@ -58,7 +68,10 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
             memcpy(s->opt, mpc, olen);
         }
     }
-    pktio_commit(&b->down, len);
+    if (b->delay)
+        delay_line_commit(b->delay, len, rx_ns);
+    else
+        pktio_commit(&b->down, len);
 }
 
 /* Appends opt (padded with NOPs to 4 bytes) to the TCP options of the

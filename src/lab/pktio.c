@@ -86,6 +86,41 @@ int pktio_recv(struct pktio *p)
     return n;
 }
 
+int pktio_timestamps(struct pktio *p)
+{
+    int one = 1;
+    return setsockopt(p->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+}
+
+int pktio_recv_stamped(struct pktio *p, uint64_t *rx_ns)
+{
+    struct mmsghdr msgs[PKTIO_BATCH];
+    struct iovec iov[PKTIO_BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl[PKTIO_BATCH];
+    for (unsigned i = 0; i < PKTIO_BATCH; i++) {
+        iov[i] = (struct iovec){p->rx[i], PKTIO_FRAME};
+        msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1, .msg_control = ctl[i].buf,
+                                               .msg_controllen = sizeof ctl[i].buf}};
+    }
+    int n = recvmmsg(p->fd, msgs, PKTIO_BATCH, MSG_DONTWAIT, NULL);
+    if (n < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    for (int i = 0; i < n; i++) {
+        p->rx_len[i] = msgs[i].msg_len > PKTIO_FRAME ? PKTIO_FRAME : msgs[i].msg_len;
+        rx_ns[i] = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec ts;
+                memcpy(&ts, CMSG_DATA(c), sizeof ts);
+                rx_ns[i] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+            }
+    }
+    return n;
+}
+
 void pktio_flush(struct pktio *p)
 {
     struct mmsghdr msgs[PKTIO_BATCH];

@@ -51,6 +51,11 @@ static enum answer host_answer(enum behaviour b, const struct mpc_state *syn, st
         if (syn->present)
             *sa = (struct mpc_state){.present = true, .version = syn->version, .malformed = true};
         return ANSWER_SYNACK;
+    case BEH_NGINX_MPTCP:
+    case BEH_NGINX_TCP:
+    case BEH_NGINX_MPTCP_TLS:
+    case BEH_NGINX_TCP_TLS:
+        return host_answer(behaviour_syn_view(b), syn, sa);
     case BEH_COUNT: break;
     }
     return ANSWER_NONE;
@@ -70,7 +75,7 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
     struct mpc_state recorded = syn;
 
     struct mpc_state sa;
-    enum answer ans = host_answer(profile_port(p, port), &syn, &sa);
+    enum answer ans = host_answer(behaviour_syn_view(profile_port(p, port)), &syn, &sa);
     if (ans == ANSWER_NONE)
         return TRUTH_SILENT;
     if (ans == ANSWER_RST)

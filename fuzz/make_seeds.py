@@ -3,7 +3,7 @@
 
 usage: make_seeds.py PCAP_DIR OUT_DIR
 Writes OUT_DIR/corpus-fuzz_packet (link byte + frame),
-OUT_DIR/corpus-fuzz_icmp (IP packets, and ICMP errors quoting them) and
+OUT_DIR/corpus-fuzz_icmp (IP packets, and ICMP errors quoting them),
 OUT_DIR/corpus-fuzz_tcpopt (TCP option areas) and
 OUT_DIR/corpus-fuzz_mptcp_event (MPTCP netlink events built from the UAPI layout).
 """

@@ -359,6 +359,11 @@ static int run(int argc, char **argv, int first)
     }
 
     raise_fd_limit(cli.concurrency * 2 + 64);
+    /* a shell starts background jobs with SIGINT ignored, and an ignored
+     * signal never reaches a signalfd: take it back, as scan's handler does */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old_int, old_term;
+    sigaction(SIGINT, &dfl, &old_int);
+    sigaction(SIGTERM, &dfl, &old_term);
     sigset_t mask, old;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
@@ -401,6 +406,8 @@ static int run(int argc, char **argv, int first)
     if (sfd >= 0)
         close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     summary_free(sum);
     mptcp_events_close(events);
     targets_free(&tl);

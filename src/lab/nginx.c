@@ -122,6 +122,8 @@ static int write_conf(const char *dir, const struct profile *p, unsigned i, bool
     static const char *const temps[] = {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"};
     for (unsigned t = 0; t < sizeof temps / sizeof temps[0]; t++)
         fprintf(f, "    %s_temp_path %s/tmp/h%u-%s-%s;\n", temps[t], dir, i, kind, temps[t]);
+    /* nginx 1.22 offers TLS 1.3 only when asked (the default changed in 1.23.4) */
+    fprintf(f, "    ssl_protocols TLSv1.2 TLSv1.3;\n");
     fprintf(f, "    ssl_certificate %s/cert.pem;\n    ssl_certificate_key %s/key.pem;\n", dir, dir);
     fprintf(f, "    server {\n        server_name " LAB_NGINX_HOSTNAME " _;\n        root %s/www;\n", dir);
     for (unsigned k = 0; k < p->n_ports; k++) {

@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh — the main job on the lab: scan a mixed lab population, analyse lab traffic, decode real captures.
+# demo.sh — the main job on the lab: scan a mixed lab population, time lab web servers over MPTCP and TCP, analyse lab traffic, decode real captures.
 # Every packet stays inside network namespaces this script (or its parts) creates.
 set -u
 cd "$(dirname "$0")/.."
@@ -13,6 +13,10 @@ section() { printf '\n==== %s ====\n' "$1"; }
 if [ -x scripts/demo-scan.sh ]; then
     section "scan: MP_CAPABLE v0/v1 scan of the lab population vs. the lab's ground truth"
     ./scripts/demo-scan.sh || status=1
+fi
+if [ -x scripts/demo-http.sh ]; then
+    section "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per scan verdict"
+    ./scripts/demo-http.sh || status=1
 fi
 if [ -x scripts/demo-pcap.sh ]; then
     section "pcap: passive MPTCP share of lab traffic (kernel MPTCPv1 with extra subflows + TCP)"

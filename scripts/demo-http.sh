@@ -62,83 +62,8 @@ rc=$?
 # the status lines aside: the totals and, per class, the median over targets of each target's median
 # MPTCP - TCP difference of every metric (mpcensus http's own summary)
 grep -v '^[0-9]*:[0-9][0-9] targets' "$TMP/http.err"
-[ -n "$NAME" ] && "$MPCENSUS" lab down --name "$NAME" >/dev/null 2>&1; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-[ "$(id -u)" = 0 ] || { echo "demo-http: needs root (network namespaces)"; exit 1; }
-
-if [ -n "${HTTP_LAB_ENV:-}" ]; then
-    . "$HTTP_LAB_ENV"
-    INPUT="${HTTP_INPUT:?HTTP_INPUT must name the records to sample with HTTP_LAB_ENV}"
-else
-    NAME="mpcdemoh$$"
-    "$MPCENSUS" lab up lab/http.spec --name "$NAME" >"$TMP/lab.env" 2>"$TMP/lab.err" || { cat "$TMP/lab.err"; exit 1; }
-    . "$TMP/lab.env"
-    echo "lab $NAME up (lab/http.spec): nginx over MPTCP and TCP, strip, delay:20, announce, silent; $PREFIXES_V4 $PREFIXES_V6"
-    echo "\$ mpcensus scan -p 80,443 --mptcp-version 1 ... (the scan verdict is the class)"
-    # shellcheck disable=SC2086
-    ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -i "$VANTAGE_IF" -S "$VANTAGE_V4,$VANTAGE_V6" -G "$GATEWAY_MAC" \
-        -b "$BLOCKLIST" -p 80,443 --mptcp-version 1 -r 5000 -c 1 -o "$TMP/scan.csv" \
-        --ipv6-targets "$HITLIST6" $PREFIXES_V4 2>"$TMP/scan.err" || { cat "$TMP/scan.err"; exit 1; }
-    INPUT="$TMP/scan.csv"
+if [ -n "$NAME" ]; then
+    "$MPCENSUS" lab down --name "$NAME" >/dev/null 2>&1 && echo "lab $NAME down"
+    NAME=
 fi
-
-# a sample of every class: the first SAMPLE rows of each (records are in reply order, which is random)
-python3 - "$INPUT" "$FIELD" "$SAMPLE" "${HTTP_CLASSES:-}" >"$TMP/sample.csv" <<'PY' || exit 1
-import csv, json, sys
-path, field, n, wanted = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-wanted = set(wanted.split(",")) if wanted else None
-text = open(path).read()
-rows = [json.loads(l) for l in text.splitlines() if l.strip()] if text.lstrip().startswith("{") else list(csv.DictReader(text.splitlines()))
-addr = "target" if rows and "target" in rows[0] else "saddr"
-port = "port" if rows and "port" in rows[0] else "sport"
-taken, seen = {}, set()
-out = csv.writer(sys.stdout)
-out.writerow(["target", "port", field])
-for r in rows:
-    c = r.get(field)
-    if not c or (wanted and c not in wanted) or (r[addr], r[port]) in seen or taken.get(c, 0) >= n:
-        continue
-    seen.add((r[addr], r[port]))
-    taken[c] = taken.get(c, 0) + 1
-    out.writerow([r[addr], r[port], c])
-print("sample: " + ", ".join("%s %d" % kv for kv in sorted(taken.items())), file=sys.stderr)
-PY
-echo "\$ mpcensus http -I sample.csv --runs $RUNS -r 200 --summary summary.csv   (MPTCP and TCP twins started together)"
-ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -I "$TMP/sample.csv" --runs "$RUNS" -r 200 --timeout 5 \
-    -o "$TMP/runs.csv" --summary "$TMP/summary.csv" 2>"$TMP/http.err"
-rc=$?
-# the status lines aside: the totals and, per class, the median over targets of each target's median
-# MPTCP - TCP difference of every metric (mpcensus http's own summary)
-grep -v '^[0-9]*:[0-9][0-9] targets' "$TMP/http.err"
-echo
-python3 - "$TMP/runs.csv" "$TMP/summary.csv" <<'PY'
-import csv, statistics, sys
-from collections import defaultdict
-runs = list(csv.DictReader(open(sys.argv[1])))
-summ = list(csv.DictReader(open(sys.argv[2])))
-by = defaultdict(lambda: defaultdict(list))
-for r in summ:
-    if r["delta_ms"]:
-        by[r["label"]][r["metric"]].append(float(r["delta_ms"]))
-state = defaultdict(lambda: [0, 0, 0])
-for r in runs:
-    if r["transport"] == "mptcp":
-        s = state[r["label"]]
-        s[0] += 1
-        s[1] += r["mptcp_active"] == "1"
-        s[2] += r["fallback"] == "1"
-print("per class: MPTCP transfers that stayed MPTCP / fell back, and the median over targets of each target's")
-print("median MPTCP - TCP difference (ms):")
-print("  %-12s %6s %7s %8s | %9s %9s %9s %9s" % ("class", "mptcp", "active", "fallback", "connect", "tls", "ttfb", "total"))
-for label in sorted(state):
-    s = state[label]
-    cells = []
-    for m in ("connect", "tls", "ttfb", "total"):
-        v = by[label].get(m)
-        cells.append("%+9.3f" % statistics.median(v) if v else "%9s" % "-")
-    print("  %-12s %6d %7d %8d | %s" % (label, s[0], s[1], s[2], " ".join(cells)))
-PY
-[ -n "$NAME" ] && "$MPCENSUS" lab down --name "$NAME" >/dev/null 2>&1 && echo "lab $NAME down"
-NAME=
 exit $rc

@@ -21,7 +21,7 @@
 #include "io/pace.h"
 #include "io/record.h"
 
-#define HTTP_USER_AGENT "mpcensus-http/0.1 (MPTCP measurement; +https://github.com/mptcp-census)"
+#define HTTP_USER_AGENT "mpcensus-http/0.1 (MPTCP measurement)"
 
 static const char *const scheme_choices[] = {"auto", "http", "https", NULL};
 static const char *const transport_choices[] = {"both", "mptcp", "tcp", NULL};

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -144,6 +145,11 @@ static int setup_duty(struct daemon_state *d, const struct duty *u, uint64_t see
                 break;
             }
             prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);   /* wake at the release time, not up to 50 us later */
+            /* a delay is only as exact as the daemon's wake-up: on a loaded machine an ordinary task
+             * waits milliseconds for a core, a SCHED_FIFO one does not (it sleeps in epoll, and the
+             * kernel's RT throttling bounds it anyway). Best effort: without the right, it stays CFS. */
+            struct sched_param sp = {.sched_priority = 10};
+            sched_setscheduler(0, SCHED_FIFO, &sp);
             rc = add_handler(d, H_DELAY, b->delay->timer_fd, b);
         }
         break;

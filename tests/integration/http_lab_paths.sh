@@ -20,7 +20,7 @@ for d in "$D4" "$D6"; do
         ip netns exec "$VANTAGE_NS" curl -s -o /dev/null --max-time 5 -w '%{time_connect}\n' "http://$u/"
     done >"$LAB_TMP/curl-$d"
 done
-ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 5 -p 80 --timeout 5 -O json -o "$LAB_TMP/delay.json" "$D4" "$D6" ||
+ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 7 -p 80 --timeout 5 -O json -o "$LAB_TMP/delay.json" "$D4" "$D6" ||
     fail "http on the delay path"
 python3 - "$LAB_TMP" "$DELAY_MS" "$D4" "$D6" <<'PY' || fail "delay"
 import json, statistics, sys
@@ -31,7 +31,7 @@ for d in sys.argv[3:]:
     curl = statistics.median(float(x) * 1000 for x in open("%s/curl-%s" % (tmp, d)))
     for tr in ("mptcp", "tcp"):
         c = [r["connect_ms"] for r in rows if r["target"] == d and r["transport"] == tr and r["error"] is None]
-        assert len(c) == 5, (d, tr, c)
+        assert len(c) == 7, (d, tr, c)
         med = statistics.median(c)
         print("%s %s: connect_ms median %.3f (runs %s), ping %.3f ms, curl %.3f ms" % (d, tr, med, c, ping, curl))
         assert abs(med - delay) <= 0.1 * delay, ("connect_ms not within 10 %% of the %g ms delay" % delay, med)
@@ -46,7 +46,7 @@ ok "delay:20 shows in connect_ms within 10 % (and agrees with ping and curl), tt
 ip -n "$H_ANNOUNCE" mptcp endpoint show | awk '/signal/ {print $1}' | sort >"$LAB_TMP/endpoints"
 [ "$(wc -l <"$LAB_TMP/endpoints")" -eq 2 ] || fail "announce host has endpoints: $(cat "$LAB_TMP/endpoints")"
 ip netns exec "$VANTAGE_NS" ip mptcp limits set subflows 0 add_addr_accepted 0
-ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 2 -p 80,443 --transport mptcp -O json -o "$LAB_TMP/ann0.json" \
+ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 2 -p 80,443 --transport mptcp --linger 0.2 -O json -o "$LAB_TMP/ann0.json" \
     "$A4" "$A6" || fail "http to the announcing host"
 counter() { ip netns exec "$1" nstat -asz "$2" | awk -v n="$2" '$1 == n { print $2 }'; }
 join0=$(counter "$H_ANNOUNCE" MPTcpExtMPJoinAckRx)

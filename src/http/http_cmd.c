@@ -40,7 +40,7 @@ struct http_cli {
     uint64_t rate;
     struct addr_ranges sources;
     const char *output, *format, *fields, *summary, *cdf;
-    bool list_fields, quiet;
+    bool list_fields, quiet, no_events;
 };
 
 static struct http_cli cli;
@@ -82,6 +82,9 @@ static const struct arg_opt opts[] = {
     {'r', "rate", "CONN/S", ARG_SI, &cli.rate, "new connections per second over all targets (default 100, 0 = unlimited)"},
     {0, "concurrency", "N", ARG_UINT, &cli.concurrency, "connections in flight at most (default 512)", .min = 1, .max = 1000000},
     {'S', "source-ip", "ADDR[,ADDR]", ARG_ADDRS, &cli.sources, "bind to this IPv4 and/or IPv6 address"},
+    {0, "no-events", NULL, ARG_FLAG, &cli.no_events,
+     "do not listen to the kernel's MPTCP netlink events (the kernel then skips making them): add_addr counts "
+     "only the addresses our path manager accepted"},
 
     {'o', "output-file", "FILE", ARG_STRING, &cli.output, "records to FILE (default '-': standard output)", "Output"},
     {'O', "output-module", "csv|json", ARG_STRING, &cli.format, "csv (header = field names) or json (one object per line)"},
@@ -318,7 +321,7 @@ static int run(int argc, char **argv, int first)
         fprintf(stderr, "mpcensus http: warning: this kernel answers neither MPTCP_INFO nor TCP_IS_MPTCP (before "
                         "Linux 5.16): mptcp_active and fallback will be null\n");
     struct mptcp_events *events = NULL;
-    if (cli.transport != TRANSPORT_TCP) {
+    if (cli.transport != TRANSPORT_TCP && !cli.no_events) {
         events = mptcp_events_open(err, sizeof err);
         if (!events && !cli.quiet)
             fprintf(stderr, "mpcensus http: warning: no MPTCP netlink events (%s): add_addr counts only the "

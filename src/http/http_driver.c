@@ -41,7 +41,6 @@ const char *http_error_name(enum http_error e)
 
 /* epoll data: the fd in the low 32 bits, what it is above */
 #define TAG_CURL 0ull
-#define TAG_EVENTS 1ull
 #define TAG_WAKE 2ull
 
 struct xfer {
@@ -71,6 +70,7 @@ struct http_driver {
     CURLM *multi;
     int ep;
     uint64_t curl_due_ns;               /* 0: no curl timer */
+    uint64_t events_drained_ns;
     struct xfer *all;
     struct xfer *linger_head;
     size_t active;
@@ -498,10 +498,9 @@ struct http_driver *http_driver_new(const struct http_driver_opts *o, http_done_
     curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d);
     curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
     curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
-    if (o->events) {
-        struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_EVENTS << 32};
-        epoll_ctl(d->ep, EPOLL_CTL_ADD, mptcp_events_fd(o->events), &ev);
-    }
+    /* The event socket is not watched: a wake-up per event would sit in the middle of every
+     * handshake (measurably: ~0.5 ms on a TLS handshake here). It is drained before each final
+     * kernel query and at least once a second (8 MiB of buffer hold ~50k events). */
     if (o->wake_fd >= 0) {
         struct epoll_event ev = {.events = EPOLLIN, .data.u64 = TAG_WAKE << 32};
         epoll_ctl(d->ep, EPOLL_CTL_ADD, o->wake_fd, &ev);
@@ -640,9 +639,7 @@ int http_driver_step(struct http_driver *d, uint64_t wait_ns)
     for (int i = 0; i < n; i++) {
         uint64_t tag = evs[i].data.u64 >> 32;
         int fd = (int)(uint32_t)evs[i].data.u64;
-        if (tag == TAG_EVENTS) {
-            mptcp_events_drain(d->o.events);
-        } else if (tag == TAG_WAKE) {
+        if (tag == TAG_WAKE) {
             woke = true;
         } else {
             int mask = (evs[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) | (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0) |
@@ -656,7 +653,12 @@ int http_driver_step(struct http_driver *d, uint64_t wait_ns)
         curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
     read_done(d);
-    run_lingers(d, mono_ns(), false);
+    now = mono_ns();
+    run_lingers(d, now, false);
+    if (d->o.events && now - d->events_drained_ns > 1000000000ull) {
+        mptcp_events_drain(d->o.events);
+        d->events_drained_ns = now;
+    }
     return woke ? 1 : 0;
 }
 

@@ -1,4 +1,4 @@
-/* attr_files.c — the lab's attribution as CAIDA prefix2as / as2org files, GeoLite2-style country and ASN CSVs, and an asn|rank list. */
+/* attr_files.c — the lab's attribution as CAIDA prefix2as / as2org files, GeoLite2-style country and ASN CSVs, and an asn,rank CSV. */
 #include "lab/attr_files.h"
 
 #include <ctype.h>
@@ -195,7 +195,13 @@ static int rank_cmp(const void *x, const void *y)
     return p->rank != q->rank ? (p->rank < q->rank ? -1 : 1) : (p->asn < q->asn ? -1 : p->asn > q->asn);
 }
 
-/* asn|rank for every AS with a rank=, by rank. */
+static const struct rec_field rank_fields[] = {
+    {"asn", REC_NUM, "AS number"},
+    {"rank", REC_NUM, "its CAIDA AS rank (the spec's rank=)"},
+};
+static const struct rec_schema rank_schema = {"as-rank", rank_fields, 2};
+
+/* CSV asn,rank (what CAIDA's AS Rank gives per AS) for every AS with a rank=, by rank. */
 static bool write_rank(const struct spec_attr *a, const char *path, struct attr_file_stats *st, char *err,
                        size_t errlen)
 {
@@ -205,14 +211,16 @@ static bool write_rank(const struct spec_attr *a, const char *path, struct attr_
         if (a->as[i].rank)
             ranked[n++] = &a->as[i];
     qsort(ranked, n, sizeof ranked[0], rank_cmp);
-    struct outfile *f = outfile_open(path, err, errlen);
-    if (!f)
+    struct rec_writer *w = rec_open(&rank_schema, &(struct rec_opts){.path = path}, err, errlen);
+    if (!w)
         return false;
-    outfile_puts(f, "# format:asn|rank\n");
-    for (size_t i = 0; i < n; i++)
-        outfile_printf(f, "%u|%u\n", ranked[i]->asn, ranked[i]->rank);
+    for (size_t i = 0; i < n; i++) {
+        rec_set_u64(w, 0, ranked[i]->asn);
+        rec_set_u64(w, 1, ranked[i]->rank);
+        rec_emit(w);
+    }
     st->ranks = n;
-    return outfile_close(f, err, errlen) == 0;
+    return rec_close(w, err, errlen) == 0;
 }
 
 bool attr_write_files(const struct spec_attr *a, const char *dir, const char *changed, struct attr_file_stats *st,

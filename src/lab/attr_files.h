@@ -1,4 +1,4 @@
-/* attr_files.h — writes the lab's attribution as the files real studies use: CAIDA prefix2as and as2org, GeoLite2-style CSVs, an AS-rank list. */
+/* attr_files.h — writes the lab's attribution as the files real studies use: CAIDA prefix2as and as2org, GeoLite2-style CSVs, an AS-rank CSV. */
 #ifndef LAB_ATTR_FILES_H
 #define LAB_ATTR_FILES_H
 
@@ -11,7 +11,7 @@
 #define ATTR_FILE_AS2ORG "as2org.txt"
 #define ATTR_FILE_GEO_COUNTRY "geo-country.csv"
 #define ATTR_FILE_GEO_ASN "geo-asn.csv"
-#define ATTR_FILE_RANK "as-rank.txt"
+#define ATTR_FILE_RANK "as-rank.csv"
 
 struct attr_file_stats {
     size_t prefixes, prefixes_v6, moas, as_sets;   /* prefix2as lines */

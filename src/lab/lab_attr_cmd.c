@@ -31,7 +31,7 @@ static const struct arg_section attr_sections[] = {
      "  geo-country.csv        GeoLite2-style network,country_iso_code (disjoint blocks)\n"
      "  geo-asn.csv            GeoLite2-ASN-style network,autonomous_system_number,\n"
      "                         autonomous_system_organization (MOAS / AS set: the first ASN)\n"
-     "  as-rank.txt            asn|rank of every AS with rank= (# format:asn|rank)\n"
+     "  as-rank.csv            asn,rank of every AS with rank= (CSV with a header)\n"
      "Longest-prefix match over routeviews-pfx2as.txt, and a lookup in the CSVs, give the asn and country "
      "columns of `lab truth --with-as`."},
     {"SPEC DIRECTIVES",

@@ -70,7 +70,7 @@ static bool months_seen;
 static struct port_list ports;
 static int version_choice = 2;
 static const char *const version_choices[] = {"0", "1", "both", NULL};
-static bool with_profile, with_as, list_fields, asns_seen;
+static bool with_profile, with_as, list_fields, asns_seen, per_asn;
 static int summary_choice = -1;
 static struct asn_list asns;
 static const char *out_path = "-", *fields;
@@ -97,10 +97,11 @@ static const struct arg_opt truth_opts[] = {
      "what an archive importing `lab attribution` files must find."},
     {0, "summary", "KIND", ARG_CHOICE, &summary_choice, "Instead of per-address rows, the study's truth tables: "
      "monthly (per month x version x family x port: responsive, closed, potential, mirrored, mptcp, consistent), "
-     "verdicts (count per verdict), migration (per month x ASN: v0_only, v1_only, both, added, migrated, dropped, "
-     "appeared, disappeared, unchanged).", "Summaries", .choices = summary_kind_names},
-    {0, "asn", "LIST", ARG_CALL, &asns, "migration: these ASNs (default: the ASes announcing the org prefixes).",
-     .call = parse_asns, .seen = &asns_seen},
+     "verdicts (count per verdict), migration (per month for a set of ASes: v0_only, v1_only, both, added, migrated, "
+     "migrated_back, dropped, appeared, vanished, unchanged).", "Summaries", .choices = summary_kind_names},
+    {0, "asn", "LIST", ARG_CALL, &asns, "migration: count the hosts of these ASes together (default: the ASes "
+     "announcing the spec's org prefixes, else every AS).", .call = parse_asns, .seen = &asns_seen},
+    {0, "per-asn", NULL, ARG_FLAG, &per_asn, "migration: one row per AS of the list instead of one for all."},
     {'o', "output", "FILE", ARG_STRING, &out_path, "Output file (default standard output).", "Output"},
     {'O', "output-format", "csv|json", ARG_CHOICE, &format_choice, "CSV with a header (default) or JSON lines.",
      .choices = format_choices},
@@ -114,18 +115,20 @@ static const struct arg_section truth_sections[] = {
     {"OUTPUT FIELDS",
      "Per-address rows: daddr, dport, probe_version, verdict, profile, asn, country, month, month_index (the first "
      "four by default; --with-profile, --with-as and --months add theirs).\n"
-     "Summaries: month (YYYY-MM), month_index, version, family, port and the counts named above; consistent is "
-     "null for the first two months of the range, migration moves are null for its first month. Definitions: "
+     "Summaries: month (YYYY-MM), month_index, version, family, port and the counts named above (monthly also "
+     "addresses, version_mismatch, malformed, tcp, closed); consistent is null for the first two months of the "
+     "range, migration moves are null for its first month. Definitions (those of `archive query`): "
      "responsive = SYN-ACK (verdict not closed/silent); potential = MP_CAPABLE in the SYN-ACK (mptcp, mirrored, "
      "version-mismatch, malformed); consistent = verdict mptcp for the same version and port in this month and "
      "the two before; a host supports a version when a probe of it gets verdict mptcp on any port; added = one "
-     "version -> both, migrated = one -> the other only, dropped = both -> one; a host counts for every ASN of "
-     "its prefix's origin."},
+     "version -> both, migrated = v0 -> v1 only, migrated_back = v1 -> v0 only, dropped = both -> one, appeared = "
+     "none -> any, vanished = any -> none; a host counts when an AS of its longest announced prefix's origin is "
+     "in the list."},
     {"EXIT STATUS", "0 success, 1 spec or write error, 2 usage error."},
     {"EXAMPLES",
      "  mpcensus lab truth lab/study.spec --month 4 --with-as --with-profile -o truth4.csv\n"
      "  mpcensus lab truth lab/study.spec --months 0-5 --summary monthly\n"
-     "  mpcensus lab truth lab/study.spec --summary migration --asn 714,6185 -O json"},
+     "  mpcensus lab truth lab/study.spec --summary migration --asn 6185,714 -O json"},
     {NULL, NULL},
 };
 
@@ -133,7 +136,7 @@ static const struct arg_cmd truth_cmd = {
     "lab truth",
     "what a correct scan of a lab must report, per address or as the study's monthly tables",
     "SPEC [--month N | --months A-B] [--ports LIST] [--mptcp-version 0|1|both]\n"
-    "[--with-profile] [--with-as] [--summary monthly|verdicts|migration [--asn LIST]]\n"
+    "[--with-profile] [--with-as] [--summary monthly|verdicts|migration [--asn LIST] [--per-asn]]\n"
     "[-o FILE] [-O csv|json] [-f FIELDS]",
     "Computes, from the spec alone (seeded hashes, profiles, middleboxes, org stages, churn), the verdict a "
     "correct scanner reports for every population address, port and probe version: mptcp, mirrored, "
@@ -187,9 +190,9 @@ int cmd_lab_truth_ext(int argc, char **argv)
         args_ports_free(&ports);
         return args_usage_error(&truth_cmd, "--month and --months exclude each other");
     }
-    if (asns_seen && summary_choice != SUMMARY_MIGRATION) {
+    if ((asns_seen || per_asn) && summary_choice != SUMMARY_MIGRATION) {
         args_ports_free(&ports);
-        return args_usage_error(&truth_cmd, "--asn goes with --summary migration");
+        return args_usage_error(&truth_cmd, "--asn and --per-asn go with --summary migration");
     }
     static struct lab_spec spec;
     char err[1024];
@@ -228,6 +231,7 @@ int cmd_lab_truth_ext(int argc, char **argv)
         o.asns = asns.asn;
         o.n_asns = asns.n;
     }
+    o.per_asn = per_asn;
 
     const struct rec_schema *schema = summary_choice >= 0 ? summary_schema(summary_choice) : &truth_schema;
     char deflt[160];

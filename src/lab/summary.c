@@ -12,8 +12,8 @@
 
 const char *const summary_kind_names[SUMMARY_KINDS + 1] = {"monthly", "verdicts", "migration", NULL};
 
-enum { M_MONTH, M_MONTH_INDEX, M_VERSION, M_FAMILY, M_PORT, M_ADDRESSES, M_RESPONSIVE, M_CLOSED, M_POTENTIAL,
-       M_MIRRORED, M_MPTCP, M_CONSISTENT, M_FIELDS };
+enum { M_MONTH, M_MONTH_INDEX, M_VERSION, M_FAMILY, M_PORT, M_ADDRESSES, M_RESPONSIVE, M_POTENTIAL, M_MIRRORED,
+       M_MPTCP, M_CONSISTENT, M_VERSION_MISMATCH, M_MALFORMED, M_TCP, M_CLOSED, M_FIELDS };
 static const struct rec_field monthly_fields[M_FIELDS] = {
     {"month", REC_STR, "YYYY-MM of the month (study start= plus month_index)"},
     {"month_index", REC_NUM, "month number of the lab (lab up --month)"},
@@ -22,11 +22,14 @@ static const struct rec_field monthly_fields[M_FIELDS] = {
     {"port", REC_NUM, "port probed"},
     {"addresses", REC_NUM, "population addresses of the family (present or not)"},
     {"responsive", REC_NUM, "addresses answering with a SYN-ACK"},
-    {"closed", REC_NUM, "addresses answering with a RST"},
     {"potential", REC_NUM, "SYN-ACKs carrying MP_CAPABLE (mptcp, mirrored, version-mismatch, malformed)"},
     {"mirrored", REC_NUM, "verdict mirrored"},
     {"mptcp", REC_NUM, "verdict mptcp"},
     {"consistent", REC_NUM, "verdict mptcp in this month and the two before (null for the first two months)"},
+    {"version_mismatch", REC_NUM, "verdict version-mismatch"},
+    {"malformed", REC_NUM, "verdict malformed"},
+    {"tcp", REC_NUM, "verdict tcp (SYN-ACK without MP_CAPABLE)"},
+    {"closed", REC_NUM, "addresses answering with a RST"},
 };
 
 enum { V_MONTH, V_MONTH_INDEX, V_VERSION, V_FAMILY, V_PORT, V_VERDICT, V_COUNT, V_FIELDS };
@@ -40,20 +43,21 @@ static const struct rec_field verdict_fields[V_FIELDS] = {
     {"count", REC_NUM, "population addresses with that verdict"},
 };
 
-enum { G_MONTH, G_MONTH_INDEX, G_ASN, G_V0_ONLY, G_V1_ONLY, G_BOTH, G_ADDED, G_MIGRATED, G_DROPPED, G_APPEARED,
-       G_DISAPPEARED, G_UNCHANGED, G_FIELDS };
+enum { G_MONTH, G_MONTH_INDEX, G_ASNS, G_V0_ONLY, G_V1_ONLY, G_BOTH, G_ADDED, G_MIGRATED, G_MIGRATED_BACK,
+       G_DROPPED, G_APPEARED, G_VANISHED, G_UNCHANGED, G_FIELDS };
 static const struct rec_field migration_fields[G_FIELDS] = {
     {"month", REC_STR, "YYYY-MM of the month"},
     {"month_index", REC_NUM, "month number of the lab"},
-    {"asn", REC_NUM, "AS among the origins of the hosts' longest announced prefix"},
+    {"asns", REC_STR, "the ASes counted (comma-separated): hosts whose longest announced prefix has one as origin"},
     {"v0_only", REC_NUM, "hosts with verdict mptcp for v0 probes only (any port)"},
     {"v1_only", REC_NUM, "hosts with verdict mptcp for v1 probes only"},
     {"both", REC_NUM, "hosts with verdict mptcp for both versions"},
     {"added", REC_NUM, "hosts that went from one version to both since the previous month"},
-    {"migrated", REC_NUM, "hosts that went from one version to the other only"},
+    {"migrated", REC_NUM, "hosts with v0 only the month before and v1 only now"},
+    {"migrated_back", REC_NUM, "hosts with v1 only the month before and v0 only now"},
     {"dropped", REC_NUM, "hosts that went from both versions to one"},
     {"appeared", REC_NUM, "hosts with no version last month and some now"},
-    {"disappeared", REC_NUM, "hosts with some version last month and none now"},
+    {"vanished", REC_NUM, "hosts with some version last month and none now"},
     {"unchanged", REC_NUM, "hosts with the same (non-empty) versions in both months"},
 };
 
@@ -185,7 +189,6 @@ static bool run_counts(struct ctx *c, enum summary_kind k, char *err, size_t err
                     rec_set_u64(c->w, M_RESPONSIVE, cnt[TRUTH_MPTCP] + cnt[TRUTH_MIRRORED] +
                                                         cnt[TRUTH_VERSION_MISMATCH] + cnt[TRUTH_MALFORMED] +
                                                         cnt[TRUTH_TCP]);
-                    rec_set_u64(c->w, M_CLOSED, cnt[TRUTH_CLOSED]);
                     rec_set_u64(c->w, M_POTENTIAL, cnt[TRUTH_MPTCP] + cnt[TRUTH_MIRRORED] +
                                                        cnt[TRUTH_VERSION_MISMATCH] + cnt[TRUTH_MALFORMED]);
                     rec_set_u64(c->w, M_MIRRORED, cnt[TRUTH_MIRRORED]);
@@ -194,6 +197,10 @@ static bool run_counts(struct ctx *c, enum summary_kind k, char *err, size_t err
                         rec_set_u64(c->w, M_CONSISTENT, consistent[v][fam][pi]);
                     else
                         rec_set_null(c->w, M_CONSISTENT);
+                    rec_set_u64(c->w, M_VERSION_MISMATCH, cnt[TRUTH_VERSION_MISMATCH]);
+                    rec_set_u64(c->w, M_MALFORMED, cnt[TRUTH_MALFORMED]);
+                    rec_set_u64(c->w, M_TCP, cnt[TRUTH_TCP]);
+                    rec_set_u64(c->w, M_CLOSED, cnt[TRUTH_CLOSED]);
                     ok &= rec_emit(c->w) == 0;
                 }
             }
@@ -238,6 +245,17 @@ static size_t default_asns(const struct lab_spec *s, uint32_t *out)
     return n;
 }
 
+/* Does host i count for the ASN group [g0, g1) of asns? */
+static bool in_group(const struct lab_spec *s, int pfx, const uint32_t *asns, size_t g0, size_t g1)
+{
+    if (pfx < 0)
+        return false;
+    for (size_t k = g0; k < g1; k++)
+        if (attr_prefix_has_asn(&s->attr.prefixes[pfx], asns[k]))
+            return true;
+    return false;
+}
+
 static bool run_migration(struct ctx *c, char *err, size_t errlen)
 {
     const struct lab_spec *s = c->s;
@@ -249,6 +267,8 @@ static bool run_migration(struct ctx *c, char *err, size_t errlen)
         n_asns = default_asns(s, defaults);
         asns = defaults;
     }
+    /* groups: the whole list (as `archive query migration --asn`), or one per ASN */
+    size_t n_groups = o->per_asn ? n_asns : (n_asns > 0);
     size_t n = c->av.n;
     int *pfx = malloc((n ? n : 1) * sizeof *pfx);
     uint8_t *prev = calloc(n ? n : 1, 1), *now = calloc(n ? n : 1, 1);
@@ -272,32 +292,37 @@ static bool run_migration(struct ctx *c, char *err, size_t errlen)
             }
             now[i] = st;
         }
-        for (size_t k = 0; k < n_asns; k++) {
-            uint64_t state[4] = {0}, added = 0, migrated = 0, dropped = 0, appeared = 0, gone = 0, same = 0;
+        for (size_t g = 0; g < n_groups; g++) {
+            size_t g0 = o->per_asn ? g : 0, g1 = o->per_asn ? g + 1 : n_asns;
+            uint64_t state[4] = {0}, mv[7] = {0};   /* added, migrated, back, dropped, appeared, vanished, same */
             for (size_t i = 0; i < n; i++) {
-                if (pfx[i] < 0 || !attr_prefix_has_asn(&s->attr.prefixes[pfx[i]], asns[k]))
+                if (!in_group(s, pfx[i], asns, g0, g1))
                     continue;
                 uint8_t a = prev[i], b = now[i];
                 state[b]++;
-                if (a == ST_NONE && b != ST_NONE) appeared++;
-                else if (a != ST_NONE && b == ST_NONE) gone++;
-                else if (a == ST_NONE) ;
-                else if (a == b) same++;
-                else if (b == ST_BOTH) added++;
-                else if (a == ST_BOTH) dropped++;
-                else migrated++;
+                if (a == ST_NONE && b == ST_NONE) ;
+                else if (a == ST_NONE) mv[4]++;
+                else if (b == ST_NONE) mv[5]++;
+                else if (a == b) mv[6]++;
+                else if (b == ST_BOTH) mv[0]++;
+                else if (a == ST_BOTH) mv[3]++;
+                else if (a == ST_V0) mv[1]++;
+                else mv[2]++;
             }
+            char list[ATTR_MAX_AS * 12 + 64] = "";
+            size_t l = 0;
+            for (size_t k = g0; k < g1 && l < sizeof list; k++)
+                l += (size_t)snprintf(list + l, sizeof list - l, "%s%u", k > g0 ? "," : "", asns[k]);
             set_month(c, G_MONTH, G_MONTH_INDEX, m);
-            rec_set_u64(c->w, G_ASN, asns[k]);
+            rec_set_str(c->w, G_ASNS, list);
             rec_set_u64(c->w, G_V0_ONLY, state[ST_V0]);
             rec_set_u64(c->w, G_V1_ONLY, state[ST_V1]);
             rec_set_u64(c->w, G_BOTH, state[ST_BOTH]);
-            const uint64_t moves[6] = {added, migrated, dropped, appeared, gone, same};
-            for (unsigned f = 0; f < 6; f++) {
+            for (unsigned f = 0; f < 7; f++) {
                 if (m == o->first)
                     rec_set_null(c->w, G_ADDED + f);
                 else
-                    rec_set_u64(c->w, G_ADDED + f, moves[f]);
+                    rec_set_u64(c->w, G_ADDED + f, mv[f]);
             }
             ok &= rec_emit(c->w) == 0;
         }

@@ -10,20 +10,23 @@
  *
  *  monthly    one row per month x probe version x family x port:
  *             responsive = SYN-ACK answers (verdict not closed/silent),
- *             closed = RST answers, potential = any MP_CAPABLE in the answer
- *             (mptcp, mirrored, version-mismatch, malformed), mirrored,
- *             mptcp = verdict mptcp, consistent = addresses with verdict
- *             mptcp (same version and port) in this month and the two before
- *             it; null for the first two months of the range.
+ *             potential = any MP_CAPABLE in the answer (mptcp, mirrored,
+ *             version-mismatch, malformed), mirrored, mptcp = verdict mptcp,
+ *             consistent = addresses with verdict mptcp (same version and
+ *             port) in this month and the two before it (null for the first
+ *             two months of the range), version_mismatch, malformed, tcp,
+ *             closed = RST answers.
  *  verdicts   one row per month x version x family x port x verdict: count.
- *  migration  one row per month x ASN: a host (address) supports version v
- *             in a month when a v probe gets verdict mptcp on any of the
- *             ports. State: v0_only, v1_only, both (or none). From the
- *             previous month: added = one version -> both, migrated = one
- *             version -> the other only, dropped = both -> one, appeared =
- *             none -> any, disappeared = any -> none, unchanged = same
- *             non-none state (null in the first month of the range). A host
- *             belongs to every ASN of its longest announced prefix's origin.
+ *  migration  one row per month for a set of ASNs (or per ASN): a host
+ *             (address) counts when its longest announced prefix has one of
+ *             them among its origins; it supports version v in a month when
+ *             a v probe gets verdict mptcp on any of the ports. State:
+ *             v0_only, v1_only, both (or none). From the previous month:
+ *             added = one version -> both, migrated = v0 -> v1 only,
+ *             migrated_back = v1 -> v0 only, dropped = both -> one,
+ *             appeared = none -> any, vanished = any -> none, unchanged =
+ *             same non-none state (null in the first month of the range).
+ *             The columns and words of `archive query migration`.
  */
 
 #include <stdbool.h>
@@ -43,6 +46,7 @@ struct summary_opts {
     bool v0, v1;                     /* probe versions (migration always uses both) */
     const uint32_t *asns;            /* migration: these ASNs; NULL: the org prefixes' ASNs (else all) */
     size_t n_asns;
+    bool per_asn;                    /* migration: one row per ASN instead of one for the whole list */
 };
 
 const struct rec_schema *summary_schema(enum summary_kind k);

@@ -114,8 +114,9 @@ for net, (num, org) in asn:
         check(num == want_asn and org == S.ases[int(num)]["org"], "geo-asn %s: %s %r, spec %s" % (net, num, org, want_asn))
 
 # --- AS rank
-rl = [l for l in open(out + "/as-rank.txt").read().splitlines() if not l.startswith("#")]
-ranks = [tuple(int(x) for x in l.split("|")) for l in rl]
+rr = list(csv.reader(open(out + "/as-rank.csv")))
+check(rr[0] == ["asn", "rank"], "as-rank header %r" % rr[0])
+ranks = [tuple(int(x) for x in l) for l in rr[1:]]
 check(ranks == sorted(((a, v["rank"]) for a, v in S.ases.items() if v["rank"]), key=lambda t: (t[1], t[0])),
       "as-rank %s" % ranks)
 

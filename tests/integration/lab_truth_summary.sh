@@ -20,7 +20,8 @@ done
 "$MPCENSUS" lab truth "$SPEC" --summary monthly -O json >"$TMP/monthly.json" || fail "--summary monthly -O json"
 "$MPCENSUS" lab truth "$SPEC" --summary verdicts --months 0-5 >"$TMP/verdicts.csv" || fail "--summary verdicts"
 "$MPCENSUS" lab truth "$SPEC" --summary migration >"$TMP/migration.csv" || fail "--summary migration"
-"$MPCENSUS" lab truth "$SPEC" --summary migration --asn 714,AS3215 --months 3-5 >"$TMP/migration-asn.csv" || fail "--asn"
+"$MPCENSUS" lab truth "$SPEC" --summary migration --asn 6185,AS3215 --months 3-5 >"$TMP/migration-asn.csv" || fail "--asn"
+"$MPCENSUS" lab truth "$SPEC" --summary migration --per-asn --months 2-5 >"$TMP/migration-per.csv" || fail "--per-asn"
 "$MPCENSUS" lab truth "$SPEC" --summary monthly -f month,version,mptcp --months 0-1 >"$TMP/sel.csv" || fail "-f"
 
 python3 - "$TMP" <<'PY' || fail "summaries differ from the counts of the truth CSVs"
@@ -54,8 +55,10 @@ def monthly(first, last):
                     if m >= first + 2:
                         cons = sum(1 for a in addrs if fam(a) == f and
                                    all(truth[k][(a, p, v)] == "mptcp" for k in (m - 2, m - 1, m)))
-                    rows.append([labels[m], m, v, f, p, n_fam[f], sum(x in SYNACK for x in vs), vs.count("closed"),
-                                 sum(x in MPC for x in vs), vs.count("mirrored"), vs.count("mptcp"), cons])
+                    rows.append([labels[m], m, v, f, p, n_fam[f], sum(x in SYNACK for x in vs),
+                                 sum(x in MPC for x in vs), vs.count("mirrored"), vs.count("mptcp"), cons,
+                                 vs.count("version-mismatch"), vs.count("malformed"), vs.count("tcp"),
+                                 vs.count("closed")])
     return [[s(x) for x in r] for r in rows]
 
 def compare(name, got, want):
@@ -68,7 +71,8 @@ def compare(name, got, want):
         if len(got) != len(want):
             print("%s: %d rows, want %d" % (name, len(got), len(want)))
 
-hdr = "month,month_index,version,family,port,addresses,responsive,closed,potential,mirrored,mptcp,consistent".split(",")
+hdr = ("month,month_index,version,family,port,addresses,responsive,potential,mirrored,mptcp,consistent,"
+       "version_mismatch,malformed,tcp,closed").split(",")
 got = list(csv.reader(open(T + "/monthly.csv")))
 if got[0] != hdr:
     bad.append("monthly header %s" % got[0])
@@ -77,7 +81,7 @@ compare("monthly 2-5", list(csv.reader(open(T + "/monthly25.csv")))[1:], monthly
 js = [json.loads(l) for l in open(T + "/monthly.json")]
 compare("monthly json", [[s(o[k]) for k in hdr] for o in js], monthly(0, 5))
 compare("-f selection", list(csv.reader(open(T + "/sel.csv"))),
-        [["month", "version", "mptcp"]] + [[r[0], r[2], r[10]] for r in monthly(0, 1)])
+        [["month", "version", "mptcp"]] + [[r[0], r[2], r[9]] for r in monthly(0, 1)])
 
 want = []
 for m in range(6):
@@ -102,38 +106,41 @@ def state(m, a):
     v0 = any(truth[m][(a, p, 0)] == "mptcp" for p in (80, 443))
     v1 = any(truth[m][(a, p, 1)] == "mptcp" for p in (80, 443))
     return {(0, 0): None, (1, 0): "v0", (0, 1): "v1", (1, 1): "both"}[(v0, v1)]
-def migration(first, last, asns):
+def migration(first, last, groups):
     rows = []
     for m in range(first, last + 1):
-        for asn in asns:
-            hosts = [a for a in addrs if asn in origin[a]]
+        for group in groups:
+            hosts = [a for a in addrs if origin[a] & set(group)]
             now = Counter(state(m, a) for a in hosts)
-            r = [labels[m], m, asn, now["v0"], now["v1"], now["both"]]
+            r = [labels[m], m, ",".join(map(str, group)), now["v0"], now["v1"], now["both"]]
             if m == first:
-                r += [None] * 6
+                r += [None] * 7
             else:
                 mv = Counter()
                 for a in hosts:
                     x, y = state(m - 1, a), state(m, a)
                     if x is None and y is None: continue
                     if x is None: mv["appeared"] += 1
-                    elif y is None: mv["disappeared"] += 1
+                    elif y is None: mv["vanished"] += 1
                     elif x == y: mv["unchanged"] += 1
                     elif y == "both": mv["added"] += 1
                     elif x == "both": mv["dropped"] += 1
-                    else: mv["migrated"] += 1
-                r += [mv[k] for k in ("added", "migrated", "dropped", "appeared", "disappeared", "unchanged")]
+                    elif x == "v0": mv["migrated"] += 1
+                    else: mv["migrated_back"] += 1
+                r += [mv[k] for k in ("added", "migrated", "migrated_back", "dropped", "appeared", "vanished",
+                                      "unchanged")]
             rows.append([s(x) for x in r])
     return rows
-mig = migration(0, 5, [714, 6185])       # default: the ASes announcing the org prefixes
+mig = migration(0, 5, [(714, 6185)])       # default: the ASes announcing the org prefixes, together
 compare("migration", list(csv.reader(open(T + "/migration.csv")))[1:], mig)
-compare("migration --asn", list(csv.reader(open(T + "/migration-asn.csv")))[1:], migration(3, 5, [714, 3215]))
+compare("migration --asn", list(csv.reader(open(T + "/migration-asn.csv")))[1:], migration(3, 5, [(6185, 3215)]))
+compare("migration --per-asn", list(csv.reader(open(T + "/migration-per.csv")))[1:], migration(2, 5, [(714,), (6185,)]))
 # the study's story is in there: v1 added beside v0 (months 1-4), then hosts moving to v1 only
 tot = lambda col: sum(int(r[col]) for r in mig if r[col])
-if not (tot(6) > 0 and tot(8) > 0 and tot(7) > 0):
+if not (tot(6) > 0 and tot(7) > 0 and tot(9) > 0):
     bad.append("no added / migrated / dropped hosts in the org's ASes")
 print("compared monthly (%d rows), verdicts (%d), migration (%d); added %d, migrated %d, dropped %d; %d problems"
-      % (len(got) - 1, len(want), len(mig), tot(6), tot(7), tot(8), len(bad)))
+      % (len(got) - 1, len(want), len(mig), tot(6), tot(7), tot(9), len(bad)))
 sys.exit(1 if bad else 0)
 PY
 
@@ -145,6 +152,6 @@ PY
 "$MPCENSUS" lab truth "$SPEC" --summary monthly -f nope 2>/dev/null; [ $? = 2 ] || fail "-f nope accepted"
 "$MPCENSUS" lab truth "$SPEC" --summary monthly -o /proc/nonexistent/x 2>/dev/null; [ $? = 1 ] || fail "unwritable -o"
 [ "$("$MPCENSUS" lab truth "$SPEC" --summary migration --list-output-fields)" = \
-  "month,month_index,asn,v0_only,v1_only,both,added,migrated,dropped,appeared,disappeared,unchanged" ] ||
+  "month,month_index,asns,v0_only,v1_only,both,added,migrated,migrated_back,dropped,appeared,vanished,unchanged" ] ||
     fail "--list-output-fields"
 echo "ok: monthly, verdicts and migration summaries equal the truth CSVs' counts"

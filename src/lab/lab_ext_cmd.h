@@ -9,7 +9,7 @@ int cmd_lab_attribution(int argc, char **argv);
 
 /* True when a `lab truth` command line uses an option of the study truth
  * (--with-as, --months, --summary, --asn, --start, -O, -f,
- * --list-output-fields): cmd_lab_truth_ext() then runs it. */
+ * --list-output-fields) or asks for --help: cmd_lab_truth_ext() then runs it. */
 bool lab_truth_ext_wanted(int argc, char **argv);
 /* `mpcensus lab truth SPEC ...` with records, attribution and summaries; argv[0] is "truth". */
 int cmd_lab_truth_ext(int argc, char **argv);

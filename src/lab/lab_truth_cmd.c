@@ -155,8 +155,8 @@ bool lab_truth_ext_wanted(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--"))
             break;
-        if (!strncmp(a, "-O", 2) || !strncmp(a, "-f", 2))
-            return true;
+        if (!strncmp(a, "-O", 2) || !strncmp(a, "-f", 2) || !strcmp(a, "-h") || !strcmp(a, "--help"))
+            return true;   /* --help: this table is a superset of the plain command's */
         for (int k = 0; longs[k]; k++) {
             size_t l = strlen(longs[k]);
             if (!strncmp(a, longs[k], l) && (a[l] == 0 || a[l] == '='))

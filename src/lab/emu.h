@@ -22,7 +22,7 @@ void responder_frame(struct responder *r, const uint8_t *frame, size_t len);
 #define MIRROR_WAYS 4    /* set-associative: flows in flight together never evict each other */
 struct mirror_slot {
     uint64_t tag;        /* hash of the SYN's (src, dst, sport, dport); 0 = empty */
-    uint32_t stamp;      /* when it was remembered (bridge's mirror_clock): the oldest of a set goes first */
+    uint32_t stamp;      /* when it was remembered (lab/emu_mirror.c): the oldest of a set goes first */
     uint8_t len;
     uint8_t opt[40];
 };
@@ -31,12 +31,8 @@ struct bridge {
     unsigned mbox;
     uint64_t seed;
     struct mirror_slot *mirror;  /* MIRROR_SLOTS entries when MBOX_MIRROR */
-    uint32_t mirror_clock;
     uint64_t rewritten, mirrored;
 };
-/* The mirror's flow table (emu_mirror.c). */
-void mirror_remember(struct bridge *b, uint64_t tag, const uint8_t *opt, size_t len);
-const struct mirror_slot *mirror_find(const struct bridge *b, uint64_t tag);
 /* A frame that arrived on `up` goes out on `down`, and the reverse. */
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len);
 void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lab/emu_mirror.h"
 #include "lab/population.h"
 #include "net/build.h"
 #include "net/bytes.h"

@@ -1,5 +1,5 @@
 /* emu_mirror.c — the mirror middlebox's flow table: each SYN's MP_CAPABLE option kept until its SYN-ACK (and retransmissions) pass back, in 4-way sets. */
-#include "lab/emu.h"
+#include "lab/emu_mirror.h"
 
 #include <string.h>
 
@@ -7,6 +7,10 @@
  * SYN hashing to the same slot while the first SYN-ACK was still on its way
  * overwrote it, and that SYN-ACK went back without the echo (verdict tcp
  * instead of mirrored). In a set of four the oldest entry goes first. */
+
+/* One clock for every bridge: the daemon serves them all from one thread, and
+ * only the order of stamps within a set matters. */
+static uint32_t mirror_clock;
 
 static struct mirror_slot *set_of(const struct bridge *b, uint64_t tag)
 {
@@ -29,7 +33,7 @@ void mirror_remember(struct bridge *b, uint64_t tag, const uint8_t *opt, size_t 
                 victim = &set[i];
     }
     victim->tag = tag;
-    victim->stamp = ++b->mirror_clock;
+    victim->stamp = ++mirror_clock;
     victim->len = (uint8_t)(len > sizeof victim->opt ? sizeof victim->opt : len);
     memcpy(victim->opt, opt, victim->len);
 }

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lab/emu_mirror.h"
 #include "lab/population.h"
 #include "net/build.h"
 #include "net/bytes.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
+#include "lab/emu_mirror.h"   /* the mirror's flow table */
 
 #define SALT_FLOW 0x666c6f7700000006ull
 

@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab/org.h"
 #include "lab/population.h"
 #include "lab/sys.h"
+#include "lab/org.h"   /* org stages: list each org prefix once */
 
 enum ns_role { NS_VANTAGE, NS_ROUTER, NS_BRIDGE, NS_SITE, NS_HOST };
 

@@ -10,9 +10,9 @@
 
 #include "lab/lab.h"
 #include "lab/lab.h"
-#include "lab/lab_ext_cmd.h"
 #include "lab/lab_probe.h"
 #include "lab/truth.h"
+#include "lab/lab_ext_cmd.h"   /* lab attribution, lab truth --with-as/--months/--summary */
 
 static const char lab_usage[] =
     "usage: mpcensus lab <up|down|truth|probe> [options]\n"

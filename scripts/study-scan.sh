@@ -1,6 +1,6 @@
 #!/bin/sh
 # study-scan.sh — the monthly scan loop of the longitudinal demo: for each month brings up the study lab, scans v0 and v1 on ports 80 and 443 (IPv4 prefixes + IPv6 hitlist), checks every verdict against `lab truth`, tears the lab down; prints timings.
-# usage: scripts/study-scan.sh [SPEC] [MONTHS]   (defaults lab/study.spec, every month of its `study months=`)
+# usage: scripts/study-scan.sh [SPEC [MONTH...]]   (defaults lab/study.spec, every month of its `study months=`)
 # env: RATE (probes/s, default 30000), COOLDOWN (s, default 3), KEEP=DIR (keep the scan CSVs there), MPCENSUS
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -16,7 +16,8 @@ trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || { echo "study-scan: needs root (network namespaces)"; exit 1; }
 
 if [ $# -ge 2 ]; then
-    MONTHS="$2"
+    shift
+    MONTHS="$*"
 else
     n=$(awk '$1 == "study" { for (i = 2; i <= NF; i++) if ($i ~ /^months=/) { sub("months=", "", $i); print $i } }' "$SPEC")
     MONTHS=$(seq 0 $(( ${n:-1} - 1 )) | tr '\n' ' ')

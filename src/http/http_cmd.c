@@ -14,6 +14,7 @@
 
 #include "cli/args.h"
 #include "http/http_driver.h"
+#include "http/mptcp_mibs.h"
 #include "http/http_output.h"
 #include "http/http_run.h"
 #include "http/http_summary.h"
@@ -238,9 +239,9 @@ static int write_summaries(struct http_summary *sum, const struct http_targets *
             continue;
         }
         if (k == 0)
-            summary_write(sum, tl, w);
+            http_summary_write(sum, tl, w);
         else
-            summary_write_cdf(sum, tl, w);
+            http_summary_write_cdf(sum, tl, w);
         if (rec_close(w, err, sizeof err) < 0) {
             fprintf(stderr, "mpcensus http: %s\n", err);
             rc = 1;
@@ -351,7 +352,7 @@ static int run(int argc, char **argv, int first)
     }
     struct http_summary *sum = NULL;
     if (cli.summary || cli.cdf || !cli.quiet) {
-        sum = summary_new(tl.n, cli.runs);
+        sum = http_summary_new(tl.n, cli.runs);
         if (!sum && (cli.summary || cli.cdf)) {
             fprintf(stderr, "mpcensus http: out of memory for --summary (%zu targets x %u runs)\n", tl.n, cli.runs);
             rec_close(w, err, sizeof err);
@@ -383,9 +384,12 @@ static int run(int argc, char **argv, int first)
     if (cli.transport != TRANSPORT_BOTH && cli.concurrency < 2)
         o.concurrency = cli.concurrency;
     struct http_progress p;
+    struct mptcp_mibs mib0, mib1;
+    mptcp_mibs_read(&mib0);
     uint64_t t0 = pace_now_ns();
     int rc = http_run(&dopts, &tl, &o, w, sum, &p, err, sizeof err);
     double secs = (double)(pace_now_ns() - t0) / 1e9;
+    mptcp_mibs_read(&mib1);
     if (rc != 0) {
         fprintf(stderr, "mpcensus http: %s\n", err);
         status = 1;
@@ -401,9 +405,25 @@ static int run(int argc, char **argv, int first)
         if (events && mptcp_events_lost(events))
             fprintf(stderr, "summary: %" PRIu64 " netlink event overruns: add_addr of the transfers running then "
                             "counts accepted addresses only (add_addr_complete false)\n", mptcp_events_lost(events));
+        if (mib0.ok && mib1.ok && cli.transport != TRANSPORT_TCP)
+            fprintf(stderr,
+                    "summary: this namespace's kernel during the run: %" PRIu64 " MP_CAPABLE SYNs sent, %" PRIu64
+                    " SYN-ACKs with MP_CAPABLE, %" PRIu64 " without (fallback), %" PRIu64
+                    " connections retried without MP_CAPABLE after SYN retransmissions\n",
+                    mib1.v[MIB_SYN_TX] - mib0.v[MIB_SYN_TX], mib1.v[MIB_SYNACK_RX] - mib0.v[MIB_SYNACK_RX],
+                    mib1.v[MIB_FALLBACK_SYNACK] - mib0.v[MIB_FALLBACK_SYNACK],
+                    mib1.v[MIB_SYN_TX_DROP] - mib0.v[MIB_SYN_TX_DROP]);
         if (sum)
-            summary_print(sum, &tl, stderr);
+            http_summary_print(sum, &tl, stderr);
     }
+    uint64_t disabled = mib1.v[MIB_SYN_TX_DISABLED] - mib0.v[MIB_SYN_TX_DISABLED];
+    if (mib0.ok && mib1.ok && disabled)
+        fprintf(stderr,
+                "mpcensus http: warning: this kernel sent %" PRIu64 " MPTCP connections as plain TCP because it had "
+                "detected an MPTCP blackhole (MPTcpExtMPCapableSYNTXDisabled; %" PRIu64 " blackholes during the run): "
+                "their fallback is ours, not the servers'. net.mptcp.blackhole_timeout is %ld s; 0 turns the "
+                "detection off for measurements\n",
+                disabled, mib1.v[MIB_BLACKHOLE] - mib0.v[MIB_BLACKHOLE], mptcp_blackhole_timeout());
     if (sum && write_summaries(sum, &tl, fmt) != 0)
         status = 1;
     if (sfd >= 0)
@@ -411,7 +431,7 @@ static int run(int argc, char **argv, int first)
     sigprocmask(SIG_SETMASK, &old, NULL);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    summary_free(sum);
+    http_summary_free(sum);
     mptcp_events_close(events);
     targets_free(&tl);
     return status;

@@ -62,7 +62,7 @@ static void on_result(void *user, const struct http_result *r)
     const struct http_target *tg = &rs->tl->t[t];
     if (!p->output_failed && http_output_write(rs->w, tg, run, rs->o->host, r) < 0)
         p->output_failed = true;
-    summary_add(rs->sum, t, run, r);
+    http_summary_add(rs->sum, t, run, r);
     p->done++;
     if (r->error != HTTP_OK) {
         p->errors++;

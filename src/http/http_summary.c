@@ -61,7 +61,7 @@ struct http_summary {
     double *scratch, *scratch2;
 };
 
-struct http_summary *summary_new(size_t n_targets, unsigned runs)
+struct http_summary *http_summary_new(size_t n_targets, unsigned runs)
 {
     struct http_summary *s = calloc(1, sizeof *s);
     if (!s)
@@ -73,13 +73,13 @@ struct http_summary *summary_new(size_t n_targets, unsigned runs)
     s->scratch = malloc(scratch * sizeof *s->scratch);
     s->scratch2 = malloc(scratch * sizeof *s->scratch2);
     if (!s->s || !s->scratch || !s->scratch2) {
-        summary_free(s);
+        http_summary_free(s);
         return NULL;
     }
     return s;
 }
 
-void summary_free(struct http_summary *s)
+void http_summary_free(struct http_summary *s)
 {
     if (!s)
         return;
@@ -94,7 +94,7 @@ static struct sample *at(struct http_summary *s, size_t t, unsigned run, int tr)
     return &s->s[(t * s->runs + run) * 2 + (size_t)tr];
 }
 
-void summary_add(struct http_summary *s, size_t target, unsigned run, const struct http_result *r)
+void http_summary_add(struct http_summary *s, size_t target, unsigned run, const struct http_result *r)
 {
     if (!s || target >= s->n_targets || run == 0 || run > s->runs)
         return;
@@ -187,7 +187,7 @@ static void set_num(struct rec_writer *w, unsigned f, double v)
         rec_set_double(w, f, v, 3);
 }
 
-int summary_write(struct http_summary *s, const struct http_targets *tl, struct rec_writer *w)
+int http_summary_write(struct http_summary *s, const struct http_targets *tl, struct rec_writer *w)
 {
     char a[IP_ADDR_STRLEN];
     for (size_t t = 0; t < tl->n && t < s->n_targets; t++) {
@@ -264,7 +264,7 @@ static size_t curve(struct http_summary *s, const struct http_targets *tl, enum 
 
 #define MAX_LABELS 64
 
-int summary_write_cdf(struct http_summary *s, const struct http_targets *tl, struct rec_writer *w)
+int http_summary_write_cdf(struct http_summary *s, const struct http_targets *tl, struct rec_writer *w)
 {
     struct point *pts = malloc((tl->n + 1) * sizeof *pts);
     if (!pts)
@@ -294,7 +294,7 @@ int summary_write_cdf(struct http_summary *s, const struct http_targets *tl, str
     return rc;
 }
 
-void summary_print(struct http_summary *s, const struct http_targets *tl, FILE *out)
+void http_summary_print(struct http_summary *s, const struct http_targets *tl, FILE *out)
 {
     struct point *pts = malloc((tl->n + 1) * sizeof *pts);
     double *v = malloc((tl->n + 1) * sizeof *v);

@@ -216,6 +216,7 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox, unsi
         else if (!strcmp(tok, "keyrw")) *mbox |= MBOX_KEYRW;
         else if (!strcmp(tok, "mirror")) *mbox |= MBOX_MIRROR;
         else if (!strcmp(tok, "strip-synack")) *mbox |= MBOX_STRIP_SYNACK;
+        else if (!strcmp(tok, "drop-mptcp")) *mbox |= MBOX_DROP_MPTCP;
         else if (!strcmp(tok, "none")) ;
         else if (!strncmp(tok, "delay:", 6)) {
             double ms;
@@ -225,7 +226,7 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox, unsi
             *mbox |= MBOX_DELAY;
             *delay_us = (unsigned)(ms * 1000.0 + 0.5);
         }
-        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, delay:MS)", tok);
+        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, drop-mptcp, delay:MS)", tok);
     }
     return true;
 }

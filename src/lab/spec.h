@@ -51,6 +51,7 @@ static inline enum behaviour behaviour_syn_view(enum behaviour b)
 #define MBOX_MIRROR       0x04  /* emulated: SYN-ACK without MP_CAPABLE gets the SYN's option echoed */
 #define MBOX_STRIP_SYNACK 0x08  /* kernel TCPOPTSTRIP of option 30 in SYN-ACKs, on the last core router */
 #define MBOX_DELAY        0x10  /* emulated: holds every frame toward the hosts for profile.delay_us */
+#define MBOX_DROP_MPTCP   0x20  /* kernel: the last core router drops SYNs carrying option 30 (an MPTCP-hostile firewall) */
 #define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR | MBOX_DELAY)
 #define SPEC_MAX_DELAY_US 10000000u
 

@@ -67,6 +67,8 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
         return TRUTH_SILENT;
     const struct profile *p = &s->profiles[profile];
     /* forward path: kernel strip on the last core router, then the emulated box (key rewrite, mirror record) */
+    if (p->mbox & MBOX_DROP_MPTCP)
+        return TRUTH_SILENT;   /* every probe carries MP_CAPABLE, and such SYNs die on the way */
     struct mpc_state syn = {.present = true, .version = version, .our_key = true};
     if (p->mbox & MBOX_STRIP)
         syn.present = false;

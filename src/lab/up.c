@@ -518,6 +518,20 @@ static bool firewall_ns(struct plan *p, const struct ns_entry *e)
         }
         if (e->index != s->n_routers)
             break;
+        bool drops = false;
+        for (unsigned i = 0; i < s->n_profiles; i++)
+            drops |= (s->profiles[i].mbox & MBOX_DROP_MPTCP) != 0;
+        if (drops) {
+            tb_printf(&r4, "*filter\n");
+            tb_printf(&r6, "*filter\n");
+            for (unsigned i = 0; i < s->n_profiles; i++)
+                if (s->profiles[i].mbox & MBOX_DROP_MPTCP) {
+                    tb_printf(&r4, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN --tcp-option 30 -j DROP\n", i);
+                    tb_printf(&r6, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN --tcp-option 30 -j DROP\n", i);
+                }
+            tb_printf(&r4, "COMMIT\n");
+            tb_printf(&r6, "COMMIT\n");
+        }
         bool any = false;
         for (unsigned i = 0; i < s->n_profiles; i++)
             any |= (s->profiles[i].mbox & (MBOX_STRIP | MBOX_STRIP_SYNACK)) != 0;

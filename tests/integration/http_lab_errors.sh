@@ -1,5 +1,5 @@
 #!/bin/sh
-# http_lab_errors.sh — `mpcensus http` failure paths in the lab, IPv4 and IPv6: a silent target gives a timeout row after --timeout (not a hang), a closed port a refused row; net.mptcp.enabled=0 is a clear error, not TCP labelled MPTCP; SIGINT leaves only whole records (once: in-flight runs finish; twice: they are aborted and recorded as interrupted); usage errors exit 2.
+# http_lab_errors.sh — `mpcensus http` failure paths in the lab, IPv4 and IPv6: a silent target gives a timeout row after --timeout (not a hang), a closed port a refused row; net.mptcp.enabled=0 is a clear error, not TCP labelled MPTCP; SIGINT leaves only whole records (once: in-flight runs finish; twice: they are aborted and recorded as interrupted); a path dropping MP_CAPABLE SYNs and the kernel's blackhole fallback (nstat); usage errors exit 2.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . lab/testlib.sh
@@ -114,6 +114,40 @@ assert t1 - t0 < 3.0, "second SIGINT did not abort at once (%.1f s)" % (t1 - t0)
 print("%d whole CSV records; the silent targets' transfers recorded as interrupted" % len(recs))
 PY
 ok "two SIGINTs: in-flight transfers aborted and recorded as interrupted, whole CSV records"
+
+# ---- a path dropping MP_CAPABLE SYNs: the kernel retries without MPTCP after its SYN retransmissions (seconds
+# later), then detects a blackhole and sends the namespace's next MPTCP connections as TCP: http says so
+X4=$(first_of web-drop 4)
+retrans=$(V cat /proc/sys/net/mptcp/syn_retrans_before_tcp_fallback)
+vcount() { V nstat -asz "$1" | awk -v n="$1" '$1 == n { print $2 }'; }
+drop0=$(vcount MPTcpExtMPCapableSYNTXDrop)
+V "$MPCENSUS" http --runs 1 -p 80 --timeout 15 -O json -o "$LAB_TMP/drop.json" "$X4" 2>"$LAB_TMP/drop.err" ||
+    { cat "$LAB_TMP/drop.err"; fail "http on the dropping path"; }
+drop1=$(vcount MPTcpExtMPCapableSYNTXDrop)
+[ $((drop1 - drop0)) -eq 1 ] || fail "vantage kernel counted $((drop1 - drop0)) SYN retries without MP_CAPABLE"
+grep -q " 1 connections retried without MP_CAPABLE" "$LAB_TMP/drop.err" || fail "summary lacks the retry: $(cat "$LAB_TMP/drop.err")"
+python3 - "$LAB_TMP/drop.json" "$retrans" <<'PY' || fail "dropping path rows"
+import json, sys
+rows = {r["transport"]: r for r in map(json.loads, open(sys.argv[1]))}
+# SYN at 0 s, retransmissions after 1, 2, 4 ... s: the plain SYN leaves 2^N - 1 s after the first
+expect = (2 ** int(sys.argv[2]) - 1) * 1000.0
+m, t = rows["mptcp"], rows["tcp"]
+assert m["error"] is None and m["fallback"] is True and m["mptcp_active"] is False, m
+assert expect <= m["connect_ms"] < expect + 1000, (m["connect_ms"], expect)
+assert t["error"] is None and t["connect_ms"] < 1000, t
+print("MPTCP connect %.0f ms (kernel retry after %s SYN retransmissions: %.0f ms), TCP twin %.3f ms"
+      % (m["connect_ms"], sys.argv[2], expect, t["connect_ms"]))
+PY
+dis0=$(vcount MPTcpExtMPCapableSYNTXDisabled)
+V "$MPCENSUS" http -q --runs 1 -p 80 --transport mptcp -O json -o "$LAB_TMP/after.json" "$M4" 2>"$LAB_TMP/after.err" ||
+    fail "http after the blackhole"
+dis1=$(vcount MPTcpExtMPCapableSYNTXDisabled)
+cat "$LAB_TMP/after.err"
+[ $((dis1 - dis0)) -eq 1 ] || fail "vantage kernel disabled MPTCP for $((dis1 - dis0)) connections, expected 1"
+grep -q "sent 1 MPTCP connections as plain TCP because it had detected an MPTCP blackhole" "$LAB_TMP/after.err" ||
+    fail "no blackhole warning"
+grep -q '"fallback":true' "$LAB_TMP/after.json" || fail "the disabled connection is not a fallback"
+ok "MP_CAPABLE SYNs dropped: MPTCP seconds slower, then the kernel's blackhole fallback is reported as ours"
 
 # ---- usage errors
 for args in "not-an-address" "--verdict mptcp 198.18.0.1" "--path x 198.18.0.1" "--runs 0 198.18.0.1" "" \

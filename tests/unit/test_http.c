@@ -21,6 +21,7 @@
 #include "http/mptcp_events.h"
 #include "io/record.h"
 #include "io/record_read.h"
+#include "net/proc_netstat.h"
 
 static char tmpdir[] = "/tmp/mpc-http-XXXXXX";
 
@@ -217,7 +218,7 @@ static void test_summary_pairs(void **state)
     char why[128], path[256], err[256];
     assert_true(targets_add_text(&tl, "198.18.0.1", &ports, "mptcp", why, sizeof why));
     tl.t[0].tls = true;
-    struct http_summary *s = summary_new(1, 4);
+    struct http_summary *s = http_summary_new(1, 4);
     assert_non_null(s);
     /* runs 1..3 pair up; in run 4 the tcp transfer failed, so it is left out */
     double m_connect[] = {10, 12, 20, 1}, t_connect[] = {8, 9, 10, 1};
@@ -227,14 +228,14 @@ static void test_summary_pairs(void **state)
         make_result(&b, false, t_connect[run - 1], t_connect[run - 1] + 3, t_connect[run - 1] + 4, t_connect[run - 1] + 5);
         if (run == 4)
             b.error = HTTP_E_TIMEOUT;
-        summary_add(s, 0, run, &a);
-        summary_add(s, 0, run, &b);
+        http_summary_add(s, 0, run, &a);
+        http_summary_add(s, 0, run, &b);
     }
     snprintf(path, sizeof path, "%s/sum.json", tmpdir);
     struct rec_writer *w = rec_open(&http_summary_schema, &(struct rec_opts){.path = path, .format = REC_JSONL}, err,
                                     sizeof err);
     assert_non_null(w);
-    assert_int_equal(summary_write(s, &tl, w), 0);
+    assert_int_equal(http_summary_write(s, &tl, w), 0);
     assert_int_equal(rec_close(w, err, sizeof err), 0);
 
     struct rec_reader *r = rec_reader_open(path, err, sizeof err);
@@ -265,7 +266,7 @@ static void test_summary_pairs(void **state)
     snprintf(path, sizeof path, "%s/cdf.csv", tmpdir);
     w = rec_open(&http_cdf_schema, &(struct rec_opts){.path = path}, err, sizeof err);
     assert_non_null(w);
-    assert_int_equal(summary_write_cdf(s, &tl, w), 0);
+    assert_int_equal(http_summary_write_cdf(s, &tl, w), 0);
     assert_int_equal(rec_close(w, err, sizeof err), 0);
     r = rec_reader_open(path, err, sizeof err);
     assert_non_null(r);
@@ -278,7 +279,7 @@ static void test_summary_pairs(void **state)
     }
     assert_int_equal(rows, 4);   /* one target, four metrics */
     rec_reader_close(r);
-    summary_free(s);
+    http_summary_free(s);
     targets_free(&tl);
 }
 
@@ -383,6 +384,28 @@ static void test_event_parse(void **state)
     assert_false(mptcp_event_parse(buf, len, 0x1d, &ev));
 }
 
+static void test_proc_netstat(void **state)
+{
+    (void)state;
+    const char *text = "TcpExt: SyncookiesSent EmbryonicRsts\nTcpExt: 0 7\n"
+                       "MPTcpExt: MPCapableSYNRX MPCapableSYNTX MPCapableSYNTXDisabled\n"
+                       "MPTcpExt: 12 34 18446744073709551615\n"
+                       "Broken: a b c\nBroken: 1 2\n";
+    size_t len = strlen(text);
+    uint64_t v = 0;
+    assert_true(netstat_counter(text, len, "MPTcpExt", "MPCapableSYNTX", &v));
+    assert_int_equal(v, 34);
+    assert_true(netstat_counter(text, len, "MPTcpExt", "MPCapableSYNTXDisabled", &v));
+    assert_true(v == UINT64_MAX);
+    assert_true(netstat_counter(text, len, "TcpExt", "EmbryonicRsts", &v));
+    assert_int_equal(v, 7);
+    assert_false(netstat_counter(text, len, "MPTcpExt", "MPCapableSYN", &v));   /* a prefix is not a name */
+    assert_false(netstat_counter(text, len, "MPTcp", "MPCapableSYNRX", &v));
+    assert_false(netstat_counter(text, len, "Broken", "c", &v));              /* value line too short */
+    assert_false(netstat_counter(text, len - 12, "Broken", "a", &v));         /* cut before the values */
+    assert_false(netstat_counter("MPTcpExt: A\nMPTcpExt: 1x\n", 24, "MPTcpExt", "A", &v));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -407,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_summary_pairs),
         cmocka_unit_test(test_record_nulls_and_booleans),
         cmocka_unit_test(test_event_parse),
+        cmocka_unit_test(test_proc_netstat),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

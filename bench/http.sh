@@ -1,14 +1,14 @@
 #!/bin/sh
 # http.sh — benchmark of `mpcensus http` against curl in one run on lab/http-bench.spec: timings against `mptcpize run curl -w` and `curl -w` on the same targets (interleaved), and requests/s with >= 200 targets in flight against a loop of curl processes.
 # Not part of `make check`. Run as root: bench/http.sh
-#   env: RUNS=10 (rounds of the timing comparison), TIMING_TARGETS=6 (of each kind: no delay / 10 ms delay),
+#   env: RUNS=15 (rounds of the timing comparison), TIMING_TARGETS=6 (of each kind: no delay / 10 ms delay),
 #        LOAD_TARGETS=256 (IPv4 addresses timed at once; x 2 ports x 2 transports connections), LOOP=200
 #        (curl processes in the sequential loop), PARALLEL=64 (xargs -P curl processes).
 # Everything runs inside the lab's namespaces; the lab is removed on exit.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 MPCENSUS="${MPCENSUS_REL:-$PWD/build/mpcensus}"
-RUNS="${RUNS:-10}"
+RUNS="${RUNS:-15}"
 TIMING_TARGETS="${TIMING_TARGETS:-6}"
 LOAD_TARGETS="${LOAD_TARGETS:-256}"
 LOOP="${LOOP:-200}"

@@ -1,0 +1,131 @@
+/* summary.c — SQL that fills month_summary, port_overlap and version_overlap from scan_rows and trace_rows. */
+#include "archive/summary.h"
+
+#include <stdio.h>
+
+/* Per host (address) of a partition and month: which answers it gave. A
+ * host counts once per column however many files / replies it has. */
+const char summary_sql_counts[] =
+    "INSERT INTO month_summary(month, version, family, port, responsive, potential, mirrored, mptcp,"
+    " version_mismatch, malformed, tcp, closed, unknown)"
+    " SELECT ?1, ?2, ?3, ?4, count(*) FILTER (WHERE syn), count(*) FILTER (WHERE pot), count(*) FILTER (WHERE mir),"
+    " count(*) FILTER (WHERE mp), count(*) FILTER (WHERE vm), count(*) FILTER (WHERE mal),"
+    " count(*) FILTER (WHERE tcp), count(*) FILTER (WHERE cl), count(*) FILTER (WHERE unk)"
+    " FROM (SELECT addr, max(synack) AS syn, max(verdict BETWEEN 0 AND 3) AS pot, max(verdict = 1) AS mir,"
+    "  max(verdict = 0) AS mp, max(verdict = 2) AS vm, max(verdict = 3) AS mal, max(verdict = 4) AS tcp,"
+    "  max(verdict = 5) AS cl, max(synack AND verdict IS NULL) AS unk"
+    "  FROM scan_rows WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4 GROUP BY addr)"
+    " WHERE true"
+    " ON CONFLICT(month, version, family, port) DO UPDATE SET responsive = excluded.responsive,"
+    " potential = excluded.potential, mirrored = excluded.mirrored, mptcp = excluded.mptcp,"
+    " version_mismatch = excluded.version_mismatch, malformed = excluded.malformed, tcp = excluded.tcp,"
+    " closed = excluded.closed, unknown = excluded.unknown";
+
+/* consistent(M) = hosts with verdict mptcp in M, M-1 and M-2 (same version,
+ * family, port); NULL while M-1 or M-2 has no scan of that partition. */
+const char summary_sql_consistent[] =
+    "UPDATE month_summary SET consistent = CASE"
+    " WHEN EXISTS (SELECT 1 FROM month_summary p WHERE p.month = ?1 - 1 AND p.version = ?2 AND p.family = ?3 AND p.port = ?4)"
+    "  AND EXISTS (SELECT 1 FROM month_summary p WHERE p.month = ?1 - 2 AND p.version = ?2 AND p.family = ?3 AND p.port = ?4)"
+    " THEN (SELECT count(*) FROM (SELECT DISTINCT addr FROM scan_rows"
+    "   WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4 AND verdict = 0) h"
+    "  WHERE EXISTS (SELECT 1 FROM scan_rows s WHERE s.month = ?1 - 1 AND s.version = ?2 AND s.family = ?3"
+    "   AND s.port = ?4 AND s.addr = h.addr AND s.verdict = 0)"
+    "  AND EXISTS (SELECT 1 FROM scan_rows s WHERE s.month = ?1 - 2 AND s.version = ?2 AND s.family = ?3"
+    "   AND s.port = ?4 AND s.addr = h.addr AND s.verdict = 0))"
+    " END WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4";
+
+/* truly-MPTCP(M): of the hosts with an MP_CAPABLE answer in M, those whose
+ * latest trace (same address, port, probe version, trace month <= M) has
+ * class mptcp, plus the untraced ones with verdict mptcp. */
+const char summary_sql_truly[] =
+    "UPDATE month_summary SET (truly_mptcp, truly_traced) = (SELECT"
+    "  count(*) FILTER (WHERE cls = 'mptcp' OR (cls IS NULL AND mp)), count(*) FILTER (WHERE cls = 'mptcp')"
+    " FROM (SELECT h.mp, (SELECT t.class FROM trace_rows t WHERE t.addr = h.addr AND t.port = ?4 AND t.version = ?2"
+    "   AND t.month <= ?1 ORDER BY t.month DESC, t.file_id DESC LIMIT 1) AS cls"
+    "  FROM (SELECT addr, max(verdict = 0) AS mp FROM scan_rows WHERE month = ?1 AND version = ?2 AND family = ?3"
+    "   AND port = ?4 AND verdict BETWEEN 0 AND 3 GROUP BY addr) h))"
+    " WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4";
+
+/* Hosts with verdict mptcp on port 80 only, 443 only, both (?2 version, ?3 family). */
+const char summary_sql_ports[] =
+    "INSERT OR REPLACE INTO port_overlap(month, version, family, only80, only443, both)"
+    " SELECT ?1, ?2, ?3, count(*) FILTER (WHERE a AND NOT b), count(*) FILTER (WHERE b AND NOT a),"
+    " count(*) FILTER (WHERE a AND b)"
+    " FROM (SELECT addr, max(port = 80) AS a, max(port = 443) AS b FROM scan_rows"
+    "  WHERE month = ?1 AND version = ?2 AND family = ?3 AND port IN (80, 443) AND verdict = 0 GROUP BY addr)";
+
+/* Hosts with verdict mptcp for v0 only, v1 only, both (?3 family, ?4 port). */
+const char summary_sql_versions[] =
+    "INSERT OR REPLACE INTO version_overlap(month, family, port, only_v0, only_v1, both)"
+    " SELECT ?1, ?3, ?4, count(*) FILTER (WHERE a AND NOT b), count(*) FILTER (WHERE b AND NOT a),"
+    " count(*) FILTER (WHERE a AND b)"
+    " FROM (SELECT addr, max(version = 0) AS a, max(version = 1) AS b FROM scan_rows"
+    "  WHERE month = ?1 AND version IN (0, 1) AND family = ?3 AND port = ?4 AND verdict = 0 GROUP BY addr)";
+
+static int run(struct archive *a, const char *sql, int month, int version, int family, int port, char *err,
+               size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(a, sql, err, errlen);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, month);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int(st, 3, family);
+    sqlite3_bind_int(st, 4, port);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    return 0;
+}
+
+int summary_refresh_scan(struct archive *a, int month, const struct scan_part *parts, size_t n, char *err,
+                         size_t errlen)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct scan_part *p = &parts[i];
+        if (run(a, summary_sql_counts, month, p->version, p->family, p->port, err, errlen) < 0 ||
+            run(a, summary_sql_truly, month, p->version, p->family, p->port, err, errlen) < 0)
+            return -1;
+        for (int m = month; m <= month + 2; m++)
+            if (run(a, summary_sql_consistent, m, p->version, p->family, p->port, err, errlen) < 0)
+                return -1;
+        if (p->version >= 0 && run(a, summary_sql_ports, month, p->version, p->family, 0, err, errlen) < 0)
+            return -1;
+        if (run(a, summary_sql_versions, month, 0, p->family, p->port, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int summary_refresh_traces(struct archive *a, int month, const struct scan_part *parts, size_t n, char *err,
+                           size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(a,
+                                  "SELECT month FROM month_summary WHERE month >= ?1 AND version = ?2 AND family = ?3"
+                                  " AND port = ?4",
+                                  err, errlen);
+    if (!st)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct scan_part *p = &parts[i];
+        sqlite3_bind_int(st, 1, month);
+        sqlite3_bind_int(st, 2, p->version);
+        sqlite3_bind_int(st, 3, p->family);
+        sqlite3_bind_int(st, 4, p->port);
+        int months[4096], nm = 0;
+        while (sqlite3_step(st) == SQLITE_ROW && nm < 4096)
+            months[nm++] = sqlite3_column_int(st, 0);
+        sqlite3_reset(st);
+        for (int k = 0; k < nm; k++)
+            if (run(a, summary_sql_truly, months[k], p->version, p->family, p->port, err, errlen) < 0) {
+                sqlite3_finalize(st);
+                return -1;
+            }
+    }
+    sqlite3_finalize(st);
+    return 0;
+}

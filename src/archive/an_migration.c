@@ -97,7 +97,7 @@ static int run_migration(struct archive *a, const struct query_params *p, query_
 
     sqlite3_stmt *st = db_prepare(a,
                                   "SELECT m.addr, m.month, max(m.version = 0 AND m.verdict = 0),"
-                                  " max(m.version = 1 AND m.verdict = 0) FROM mpc_rows m"
+                                  " max(m.version = 1 AND m.verdict = 0) FROM pot_rows m"
                                   " WHERE m.addr IN (SELECT addr FROM host_asn WHERE asn IN (SELECT value FROM json_each(?1)))"
                                   " GROUP BY m.addr, m.month ORDER BY m.addr, m.month",
                                   err, errlen);

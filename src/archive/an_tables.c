@@ -7,8 +7,8 @@
  * MP_CAPABLE answer whose latest trace (same address, port, version, trace
  * month <= month) is class mptcp, or, untraced, whose verdict is mptcp. */
 #define TRULY_CTE                                                                                                    \
-    "WITH cand AS (SELECT month, version, port, addr, max(verdict = 0) AS mp FROM scan_rows"                         \
-    "  WHERE month BETWEEN ?1 AND ?2 AND version >= 0 AND verdict BETWEEN 0 AND 3"                                   \
+    "WITH cand AS (SELECT month, version, port, addr, max(verdict = 0) AS mp FROM pot_rows"                          \
+    "  WHERE month BETWEEN ?1 AND ?2 AND version >= 0"                                                               \
     "  GROUP BY month, version, family, port, addr),"                                                                \
     " judged AS (SELECT c.*, (SELECT t.class FROM trace_rows t WHERE t.addr = c.addr AND t.port = c.port"            \
     "  AND t.version = c.version AND t.month <= c.month ORDER BY t.month DESC, t.file_id DESC LIMIT 1) AS cls"       \

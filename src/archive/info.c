@@ -47,7 +47,7 @@ int archive_info(struct archive *a, FILE *out, char *err, size_t errlen)
     fprintf(out, "\n");
     if (print_rows(a, out, "rows per table:",
                    "SELECT 'scan_rows' AS tbl, count(*) AS rows FROM scan_rows UNION ALL"
-                   " SELECT 'mpc_rows', count(*) FROM mpc_rows UNION ALL SELECT 'trace_rows', count(*) FROM trace_rows"
+                   " SELECT 'pot_rows', count(*) FROM pot_rows UNION ALL SELECT 'trace_rows', count(*) FROM trace_rows"
                    " UNION ALL SELECT 'http_rows', count(*) FROM http_rows UNION ALL"
                    " SELECT 'pcap_traces', count(*) FROM pcap_traces UNION ALL"
                    " SELECT 'month_summary', count(*) FROM month_summary UNION ALL"

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "archive/ingest.h"
+#include "archive/summary.h"
 
 /* One reply as the importers normalise it. */
 struct scan_row {
@@ -24,11 +25,6 @@ struct scan_row {
     uint64_t key;
     int64_t ts;               /* microseconds; INT64_MIN: not in the file */
     uint8_t opt[40];          /* the raw MP_CAPABLE option */
-};
-
-/* A (version, family, port) partition a file touched. */
-struct scan_part {
-    int version, family, port;
 };
 
 struct scan_sink;

@@ -19,6 +19,7 @@ static const char schema_v1[] =
     " encoding TEXT,"                    /* csv | json; compression */
     " tool TEXT, month INTEGER NOT NULL, date TEXT, label TEXT,"
     " probe_version INTEGER, probe_key TEXT, ports TEXT, families TEXT, shard TEXT,"
+    " row_lo INTEGER, row_hi INTEGER,"   /* scan files: their scan_rows rowids */
     " rows INTEGER NOT NULL DEFAULT 0, bad_rows INTEGER NOT NULL DEFAULT 0, duplicate_rows INTEGER NOT NULL DEFAULT 0,"
     " first_ts TEXT, last_ts TEXT,"
     " derived TEXT,"                     /* which verdicts came from where (zmap, tcp_synopt) */
@@ -26,19 +27,18 @@ static const char schema_v1[] =
     "CREATE INDEX files_month ON files(kind, month);"
     "CREATE TABLE verdicts(code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     "INSERT INTO verdicts VALUES(0,'mptcp'),(1,'mirrored'),(2,'version-mismatch'),(3,'malformed'),(4,'tcp'),(5,'closed');"
-    /* every scan reply, clustered by partition so one month x version x family x port is one range */
+    /* every scan reply, in file order (a file's rows are the rowid range files.row_lo..row_hi) */
     "CREATE TABLE scan_rows("
     " month INTEGER NOT NULL, version INTEGER NOT NULL, family INTEGER NOT NULL, port INTEGER NOT NULL,"
     " addr BLOB NOT NULL, file_id INTEGER NOT NULL,"
     " synack INTEGER NOT NULL, verdict INTEGER,"   /* NULL: not derivable (plain ZMap) */
     " mptcp_version INTEGER, mptcp_flags INTEGER, key INTEGER, key_hamming INTEGER, option BLOB,"
-    " ttl INTEGER, window INTEGER, ts INTEGER,"
+    " ttl INTEGER, window INTEGER, ts INTEGER);"
+    /* the rows with an MP_CAPABLE answer (verdicts 0-3) again, clustered by partition and address */
+    "CREATE TABLE pot_rows("
+    " month INTEGER NOT NULL, version INTEGER NOT NULL, family INTEGER NOT NULL, port INTEGER NOT NULL,"
+    " addr BLOB NOT NULL, file_id INTEGER NOT NULL, verdict INTEGER NOT NULL,"
     " PRIMARY KEY(month, version, family, port, addr, file_id)) WITHOUT ROWID;"
-    /* the rows with an MP_CAPABLE answer again, by address: host histories (migration, attribution) */
-    "CREATE TABLE mpc_rows("
-    " addr BLOB NOT NULL, month INTEGER NOT NULL, version INTEGER NOT NULL, port INTEGER NOT NULL,"
-    " file_id INTEGER NOT NULL, family INTEGER NOT NULL, verdict INTEGER NOT NULL,"
-    " PRIMARY KEY(addr, month, version, port, file_id)) WITHOUT ROWID;"
     /* filled at import: key Hamming weights per file and partition */
     "CREATE TABLE key_weights("
     " month INTEGER NOT NULL, version INTEGER NOT NULL, family INTEGER NOT NULL, port INTEGER NOT NULL,"
@@ -94,7 +94,7 @@ static const char schema_v1[] =
     "CREATE VIEW scan_rows_text AS SELECT month_text(s.month) AS month, s.version, s.family, s.port,"
     " addr_text(s.addr) AS addr, s.file_id, s.synack, v.name AS verdict, s.mptcp_version, s.key_hamming, s.ttl"
     " FROM scan_rows s LEFT JOIN verdicts v ON v.code = s.verdict;"
-    "CREATE VIEW hosts AS SELECT DISTINCT addr FROM mpc_rows"
+    "CREATE VIEW hosts AS SELECT DISTINCT addr FROM pot_rows"
     " UNION SELECT addr FROM trace_rows UNION SELECT addr FROM http_rows;";
 
 static const struct migration {

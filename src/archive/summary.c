@@ -1,4 +1,4 @@
-/* summary.c — SQL that fills month_summary, port_overlap and version_overlap from scan_rows and trace_rows. */
+/* summary.c — SQL that fills month_summary, port_overlap and version_overlap from scan_rows, pot_rows and trace_rows. */
 #include "archive/summary.h"
 
 #include <stdio.h>
@@ -11,10 +11,11 @@ const char summary_sql_counts[] =
     " SELECT ?1, ?2, ?3, ?4, count(*) FILTER (WHERE syn), count(*) FILTER (WHERE pot), count(*) FILTER (WHERE mir),"
     " count(*) FILTER (WHERE mp), count(*) FILTER (WHERE vm), count(*) FILTER (WHERE mal),"
     " count(*) FILTER (WHERE tcp), count(*) FILTER (WHERE cl), count(*) FILTER (WHERE unk)"
-    " FROM (SELECT addr, max(synack) AS syn, max(verdict BETWEEN 0 AND 3) AS pot, max(verdict = 1) AS mir,"
-    "  max(verdict = 0) AS mp, max(verdict = 2) AS vm, max(verdict = 3) AS mal, max(verdict = 4) AS tcp,"
-    "  max(verdict = 5) AS cl, max(synack AND verdict IS NULL) AS unk"
-    "  FROM scan_rows WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4 GROUP BY addr)"
+    " FROM (SELECT s.addr, max(s.synack) AS syn, max(s.verdict BETWEEN 0 AND 3) AS pot, max(s.verdict = 1) AS mir,"
+    "  max(s.verdict = 0) AS mp, max(s.verdict = 2) AS vm, max(s.verdict = 3) AS mal, max(s.verdict = 4) AS tcp,"
+    "  max(s.verdict = 5) AS cl, max(s.synack AND s.verdict IS NULL) AS unk"
+    "  FROM files f JOIN scan_rows s ON s.rowid BETWEEN f.row_lo AND f.row_hi"
+    "  WHERE f.kind = 'scan' AND f.month = ?1 AND s.version = ?2 AND s.family = ?3 AND s.port = ?4 GROUP BY s.addr)"
     " WHERE true"
     " ON CONFLICT(month, version, family, port) DO UPDATE SET responsive = excluded.responsive,"
     " potential = excluded.potential, mirrored = excluded.mirrored, mptcp = excluded.mptcp,"
@@ -27,11 +28,11 @@ const char summary_sql_consistent[] =
     "UPDATE month_summary SET consistent = CASE"
     " WHEN EXISTS (SELECT 1 FROM month_summary p WHERE p.month = ?1 - 1 AND p.version = ?2 AND p.family = ?3 AND p.port = ?4)"
     "  AND EXISTS (SELECT 1 FROM month_summary p WHERE p.month = ?1 - 2 AND p.version = ?2 AND p.family = ?3 AND p.port = ?4)"
-    " THEN (SELECT count(*) FROM (SELECT DISTINCT addr FROM scan_rows"
+    " THEN (SELECT count(*) FROM (SELECT DISTINCT addr FROM pot_rows"
     "   WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4 AND verdict = 0) h"
-    "  WHERE EXISTS (SELECT 1 FROM scan_rows s WHERE s.month = ?1 - 1 AND s.version = ?2 AND s.family = ?3"
+    "  WHERE EXISTS (SELECT 1 FROM pot_rows s WHERE s.month = ?1 - 1 AND s.version = ?2 AND s.family = ?3"
     "   AND s.port = ?4 AND s.addr = h.addr AND s.verdict = 0)"
-    "  AND EXISTS (SELECT 1 FROM scan_rows s WHERE s.month = ?1 - 2 AND s.version = ?2 AND s.family = ?3"
+    "  AND EXISTS (SELECT 1 FROM pot_rows s WHERE s.month = ?1 - 2 AND s.version = ?2 AND s.family = ?3"
     "   AND s.port = ?4 AND s.addr = h.addr AND s.verdict = 0))"
     " END WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4";
 
@@ -43,8 +44,8 @@ const char summary_sql_truly[] =
     "  count(*) FILTER (WHERE cls = 'mptcp' OR (cls IS NULL AND mp)), count(*) FILTER (WHERE cls = 'mptcp')"
     " FROM (SELECT h.mp, (SELECT t.class FROM trace_rows t WHERE t.addr = h.addr AND t.port = ?4 AND t.version = ?2"
     "   AND t.month <= ?1 ORDER BY t.month DESC, t.file_id DESC LIMIT 1) AS cls"
-    "  FROM (SELECT addr, max(verdict = 0) AS mp FROM scan_rows WHERE month = ?1 AND version = ?2 AND family = ?3"
-    "   AND port = ?4 AND verdict BETWEEN 0 AND 3 GROUP BY addr) h))"
+    "  FROM (SELECT addr, max(verdict = 0) AS mp FROM pot_rows WHERE month = ?1 AND version = ?2 AND family = ?3"
+    "   AND port = ?4 GROUP BY addr) h))"
     " WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4";
 
 /* Hosts with verdict mptcp on port 80 only, 443 only, both (?2 version, ?3 family). */
@@ -52,7 +53,7 @@ const char summary_sql_ports[] =
     "INSERT OR REPLACE INTO port_overlap(month, version, family, only80, only443, both)"
     " SELECT ?1, ?2, ?3, count(*) FILTER (WHERE a AND NOT b), count(*) FILTER (WHERE b AND NOT a),"
     " count(*) FILTER (WHERE a AND b)"
-    " FROM (SELECT addr, max(port = 80) AS a, max(port = 443) AS b FROM scan_rows"
+    " FROM (SELECT addr, max(port = 80) AS a, max(port = 443) AS b FROM pot_rows"
     "  WHERE month = ?1 AND version = ?2 AND family = ?3 AND port IN (80, 443) AND verdict = 0 GROUP BY addr)";
 
 /* Hosts with verdict mptcp for v0 only, v1 only, both (?3 family, ?4 port). */
@@ -60,7 +61,7 @@ const char summary_sql_versions[] =
     "INSERT OR REPLACE INTO version_overlap(month, family, port, only_v0, only_v1, both)"
     " SELECT ?1, ?3, ?4, count(*) FILTER (WHERE a AND NOT b), count(*) FILTER (WHERE b AND NOT a),"
     " count(*) FILTER (WHERE a AND b)"
-    " FROM (SELECT addr, max(version = 0) AS a, max(version = 1) AS b FROM scan_rows"
+    " FROM (SELECT addr, max(version = 0) AS a, max(version = 1) AS b FROM pot_rows"
     "  WHERE month = ?1 AND version IN (0, 1) AND family = ?3 AND port = ?4 AND verdict = 0 GROUP BY addr)";
 
 static int run(struct archive *a, const char *sql, int month, int version, int family, int port, char *err,
@@ -82,20 +83,113 @@ static int run(struct archive *a, const char *sql, int month, int version, int f
     return 0;
 }
 
-int summary_refresh_scan(struct archive *a, int month, const struct scan_part *parts, size_t n, char *err,
-                         size_t errlen)
+/* The same when the archive holds no trace at all. */
+static const char summary_sql_truly_untraced[] =
+    "UPDATE month_summary SET truly_mptcp = mptcp, truly_traced = 0"
+    " WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4";
+
+/* Overlaps when the other port / version has no scan that month: all of this side is "only". */
+static const char summary_sql_ports_one_side[] =
+    "INSERT OR REPLACE INTO port_overlap(month, version, family, only80, only443, both)"
+    " SELECT ?1, ?2, ?3, coalesce(sum(mptcp) FILTER (WHERE port = 80), 0),"
+    " coalesce(sum(mptcp) FILTER (WHERE port = 443), 0), 0"
+    " FROM month_summary WHERE month = ?1 AND version = ?2 AND family = ?3 AND port IN (80, 443)";
+static const char summary_sql_versions_one_side[] =
+    "INSERT OR REPLACE INTO version_overlap(month, family, port, only_v0, only_v1, both)"
+    " SELECT ?1, ?3, ?4, coalesce(sum(mptcp) FILTER (WHERE version = 0), 0),"
+    " coalesce(sum(mptcp) FILTER (WHERE version = 1), 0), 0"
+    " FROM month_summary WHERE month = ?1 AND version IN (0, 1) AND family = ?3 AND port = ?4";
+
+static bool has_part(struct archive *a, int month, int version, int family, int port)
 {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(a->db,
+                           "SELECT 1 FROM month_summary WHERE month = ?1 AND version = ?2 AND family = ?3 AND port = ?4",
+                           -1, &st, NULL) != SQLITE_OK)
+        return true;
+    sqlite3_bind_int(st, 1, month);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int(st, 3, family);
+    sqlite3_bind_int(st, 4, port);
+    bool found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int insert_counts(struct archive *a, int month, const struct summary_part *p, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(a,
+                                  "INSERT INTO month_summary(month, version, family, port, responsive, potential,"
+                                  " mirrored, mptcp, version_mismatch, malformed, tcp, closed, unknown)"
+                                  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                  err, errlen);
+    if (!st)
+        return -1;
+    const struct summary_counts *c = &p->counts;
+    const uint64_t v[9] = {c->responsive, c->potential, c->mirrored, c->mptcp, c->version_mismatch,
+                           c->malformed, c->tcp, c->closed, c->unknown};
+    sqlite3_bind_int(st, 1, month);
+    sqlite3_bind_int(st, 2, p->key.version);
+    sqlite3_bind_int(st, 3, p->key.family);
+    sqlite3_bind_int(st, 4, p->key.port);
+    for (int i = 0; i < 9; i++)
+        sqlite3_bind_int64(st, 5 + i, (sqlite3_int64)v[i]);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    return 0;
+}
+
+int summary_refresh_scan(struct archive *a, int month, int64_t file_id, const struct summary_part *parts, size_t n,
+                         char *err, size_t errlen)
+{
+    (void)file_id;
+    sqlite3_stmt *ex = db_prepare(a,
+                                  "SELECT 1 FROM month_summary WHERE month = ?1 AND version = ?2 AND family = ?3"
+                                  " AND port = ?4",
+                                  err, errlen);
+    if (!ex)
+        return -1;
+    bool traces = db_int(a, "SELECT EXISTS (SELECT 1 FROM trace_rows)", 1) != 0;
     for (size_t i = 0; i < n; i++) {
-        const struct scan_part *p = &parts[i];
-        if (run(a, summary_sql_counts, month, p->version, p->family, p->port, err, errlen) < 0 ||
-            run(a, summary_sql_truly, month, p->version, p->family, p->port, err, errlen) < 0)
+        const struct scan_part *p = &parts[i].key;
+        sqlite3_bind_int(ex, 1, month);
+        sqlite3_bind_int(ex, 2, p->version);
+        sqlite3_bind_int(ex, 3, p->family);
+        sqlite3_bind_int(ex, 4, p->port);
+        bool shared = sqlite3_step(ex) == SQLITE_ROW;
+        sqlite3_reset(ex);
+        /* alone in its partition and month, the file's own distinct counts are the month's */
+        int rc = shared ? run(a, summary_sql_counts, month, p->version, p->family, p->port, err, errlen)
+                        : insert_counts(a, month, &parts[i], err, errlen);
+        /* without any trace, truly-MPTCP is the scan's mptcp */
+        if (rc == 0)
+            rc = traces ? run(a, summary_sql_truly, month, p->version, p->family, p->port, err, errlen)
+                        : run(a, summary_sql_truly_untraced, month, p->version, p->family, p->port, err, errlen);
+        if (rc < 0) {
+            sqlite3_finalize(ex);
             return -1;
+        }
+    }
+    sqlite3_finalize(ex);
+    for (size_t i = 0; i < n; i++) {
+        const struct scan_part *p = &parts[i].key;
         for (int m = month; m <= month + 2; m++)
             if (run(a, summary_sql_consistent, m, p->version, p->family, p->port, err, errlen) < 0)
                 return -1;
-        if (p->version >= 0 && run(a, summary_sql_ports, month, p->version, p->family, 0, err, errlen) < 0)
+        /* an overlap needs both sides; with one side only it is that side's mptcp count */
+        if (p->version >= 0 && (p->port == 80 || p->port == 443) &&
+            run(a, has_part(a, month, p->version, p->family, p->port == 80 ? 443 : 80) ? summary_sql_ports
+                                                                                    : summary_sql_ports_one_side,
+                month, p->version, p->family, 0, err, errlen) < 0)
             return -1;
-        if (run(a, summary_sql_versions, month, 0, p->family, p->port, err, errlen) < 0)
+        if ((p->version == 0 || p->version == 1) &&
+            run(a, has_part(a, month, 1 - p->version, p->family, p->port) ? summary_sql_versions
+                                                                          : summary_sql_versions_one_side,
+                month, 0, p->family, p->port, err, errlen) < 0)
             return -1;
     }
     return 0;

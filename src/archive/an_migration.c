@@ -58,8 +58,10 @@ static int run_migration(struct archive *a, const struct query_params *p, query_
 
     int from, to;
     query_month_range(a, p, false, &from, &to);
-    /* months with any scan: the universe in which "the month before" exists */
-    sqlite3_stmt *ms = db_prepare(a, "SELECT DISTINCT month FROM month_summary WHERE version IN (0, 1) ORDER BY month",
+    /* months with both a v0 and a v1 scan: only there can a host be v0-only, v1-only or both */
+    sqlite3_stmt *ms = db_prepare(a,
+                                  "SELECT month FROM month_summary WHERE version IN (0, 1) GROUP BY month"
+                                  " HAVING count(DISTINCT version) = 2 ORDER BY month",
                                   err, errlen);
     if (!ms)
         return -1;
@@ -176,6 +178,6 @@ const struct query_def query_migration = {
     "Hosts (addresses) whose origin AS (host_asn) is one of --asn. Each month a host is v0 (verdict mptcp to the "
     "v0 probe on any port), v1, both or neither. Against the month before (when that month has a scan): added = "
     "one version -> both, migrated = v0 -> v1, migrated_back = v1 -> v0, dropped = both -> one, appeared = "
-    "neither -> any, vanished = any -> neither. Transition columns are empty for a month whose previous month "
-    "has no scan.",
+    "neither -> any, vanished = any -> neither. Only months with both a v0 and a v1 scan are listed; transition "
+    "columns are empty for a month whose previous month is not such a month.",
     &migration_schema, run_migration};

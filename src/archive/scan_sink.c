@@ -449,12 +449,13 @@ int scan_sink_finish(struct scan_sink *s, char *err, size_t errlen)
     if (s->many_ports)
         snprintf(c->ports + len, sizeof c->ports - len, ",...");
     /* the rowid range first: the summaries of partitions other files share read it */
-    sqlite3_stmt *up = db_prepare(c->a, "UPDATE files SET row_lo = ?1, row_hi = ?2 WHERE file_id = ?3", err, errlen);
+    sqlite3_stmt *up = db_prepare(c->a, "UPDATE files SET row_lo = ?1, row_hi = ?2, month = ?4 WHERE file_id = ?3", err, errlen);
     if (!up)
         return -1;
     sqlite3_bind_int64(up, 1, s->row_lo);
     sqlite3_bind_int64(up, 2, s->row_hi);
     sqlite3_bind_int64(up, 3, c->file_id);
+    sqlite3_bind_int(up, 4, c->month);
     int urc = sqlite3_step(up);
     sqlite3_finalize(up);
     if (urc != SQLITE_DONE) {

@@ -88,9 +88,9 @@ int main(int argc, char **argv)
                         if (!strcmp(verdict, "mirrored") && v == 1) {
                             snprintf(opt, sizeof opt, "1e040101");
                         } else if (!strcmp(verdict, "malformed")) {
-                            snprintf(opt, sizeof opt, "1e08%02x81%08" PRIx32, mv << 4, (uint32_t)key);
+                            snprintf(opt, sizeof opt, "1e08%02x81%08" PRIx32, mv, (uint32_t)key);
                         } else {
-                            snprintf(opt, sizeof opt, "1e0c%02x81%016" PRIx64, mv << 4, key);
+                            snprintf(opt, sizeof opt, "1e0c%02x81%016" PRIx64, mv, key);
                             snprintf(keyt, sizeof keyt, "%016" PRIx64, key);
                             snprintf(ham, sizeof ham, "%d", __builtin_popcountll(key));
                         }

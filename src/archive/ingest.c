@@ -107,7 +107,7 @@ static int hash_content(const char *path, const char *spool, struct content *ct,
     snprintf(ct->compression, sizeof ct->compression, "%s", comp == INSTREAM_PLAIN ? "plain" : instream_compression_name(comp));
     FILE *out = NULL;
     if (spool && !(out = fopen(spool, "w"))) {
-        snprintf(err, errlen, "%s: %s", spool, strerror(errno));
+        snprintf(err, errlen, "%.600s: %s", spool, strerror(errno));
         instream_close(in, NULL, 0);
         return -1;
     }
@@ -129,7 +129,7 @@ static int hash_content(const char *path, const char *spool, struct content *ct,
         last = (unsigned char)buf[n - 1];
         ct->bytes += n;
         if (out && fwrite(buf, 1, n, out) != n) {
-            snprintf(err, errlen, "%s: %s", spool, strerror(errno));
+            snprintf(err, errlen, "%.600s: %s", spool, strerror(errno));
             rc = -1;
             break;
         }
@@ -148,7 +148,7 @@ static int hash_content(const char *path, const char *spool, struct content *ct,
         rc = -1;
     }
     if (out && fclose(out) != 0 && rc == 0) {
-        snprintf(err, errlen, "%s: %s", spool, strerror(errno));
+        snprintf(err, errlen, "%.600s: %s", spool, strerror(errno));
         rc = -1;
     }
     return rc;

@@ -44,9 +44,9 @@ def scan_row(rng, addr, port, v, verdict, month, repeat=0):
         if verdict == 'mirrored' and v == 1:
             opt = '1e040101'
         elif verdict == 'malformed':
-            opt = '1e08%02x81%08x' % (mver << 4, key & 0xffffffff)
+            opt = '1e08%02x81%08x' % (mver, key & 0xffffffff)
         else:
-            opt = '1e0c%02x81%016x' % (mver << 4, key)
+            opt = '1e0c%02x81%016x' % (mver, key)
             keyt = '%016x' % key
             ham = str(bin(key).count('1'))
         mv, mf = str(mver), '0x81'

@@ -19,11 +19,14 @@ files=$(ls "$DIR"/in/*.csv | wc -l)
 rows=$((rows - files))
 echo "generated $rows rows in $files files ($(echo "$t1 - $t0" | bc) s)"
 DB=$DIR/bench.db
+echo "load average before the import: $(cut -d' ' -f1-3 /proc/loadavg) (2 cores shared with other jobs)"
 t0=$(date +%s.%N)
-"$BIN" archive import -q --db "$DB" "$DIR"/in/*.csv
+/usr/bin/time -f "%U %S" -o "$DIR/cpu" "$BIN" archive import -q --db "$DB" "$DIR"/in/*.csv
 t1=$(date +%s.%N)
 secs=$(echo "$t1 - $t0" | bc)
-echo "import: $rows rows in $secs s = $(echo "$rows / $secs" | bc) rows/s (goal >= 500000)"
+cpu=$(awk '{print $1 + $2}' "$DIR/cpu")
+echo "import: $rows rows in $secs s = $(echo "$rows / $secs" | bc) rows/s (goal >= 500000);" \
+    "CPU $cpu s (user+sys, reader and writer threads) = $(echo "$rows / $cpu" | bc) rows per CPU-second"
 # an attribution so top-as / countries / migration have something to group: 10.0.0.0/9 in AS 64500, the rest of 10/8 in AS 64501, IPv6 in AS 64502
 printf '10.0.0.0\t9\t64500\n10.128.0.0\t9\t64501_64503\n2001:db8::\t32\t64502\n' > "$DIR/pfx2as"
 printf 'network,country_iso_code\n10.0.0.0/8,DE\n2001:db8::/32,FR\n' > "$DIR/country.csv"

@@ -25,6 +25,14 @@ static const struct rec_schema migration_schema = {"archive-migration", migratio
 
 enum { S_NONE = 0, S_V0 = 1, S_V1 = 2, S_BOTH = 3 };
 
+static size_t addr_hash(const uint8_t *b, int len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; i < len; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
 struct counts {
     int64_t v0, v1, both, added, migrated, back, dropped, appeared, vanished;
 };
@@ -87,74 +95,105 @@ static int run_migration(struct archive *a, const struct query_params *p, query_
     hi = months[nm - 1];
     size_t span = (size_t)(hi - lo + 1);
     bool *scanned = calloc(span, 1);
-    uint8_t *state = calloc(span, 1);
     struct counts *cnt = calloc(span, sizeof *cnt);
-    if (!scanned || !state || !cnt) {
-        free(months), free(scanned), free(state), free(cnt);
+    if (!scanned || !cnt) {
+        free(months), free(scanned), free(cnt);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     for (size_t i = 0; i < nm; i++)
         scanned[months[i] - lo] = true;
 
-    sqlite3_stmt *st = db_prepare(a,
-                                  "SELECT m.addr, m.month, max(m.version = 0 AND m.verdict = 0),"
-                                  " max(m.version = 1 AND m.verdict = 0) FROM pot_rows m"
-                                  " WHERE m.addr IN (SELECT addr FROM host_asn WHERE asn IN (SELECT value FROM json_each(?1)))"
-                                  " GROUP BY m.addr, m.month ORDER BY m.addr, m.month",
+    /* the organisation's hosts in a hash (address -> slot), then one pass over pot_rows in key order */
+    sqlite3_stmt *hs = db_prepare(a,
+                                  "SELECT DISTINCT addr FROM host_asn WHERE asn IN (SELECT value FROM json_each(?1))",
                                   err, errlen);
-    int rc = st ? 0 : -1;
-    if (st)
-        sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-    /* one address at a time: its state per month, then its transitions */
-    const void *cur = NULL;
-    int cur_len = 0;
-    uint8_t cur_addr[16];
-    for (bool more = st != NULL; more;) {
-        int s = sqlite3_step(st);
-        more = s == SQLITE_ROW;
-        if (!more && s != SQLITE_DONE) {
+    int rc = hs ? 0 : -1;
+    struct hslot {
+        uint8_t addr[16];
+        uint8_t len;
+        uint32_t idx;
+    } *tab = NULL;
+    size_t cap = 1024, nh = 0;
+    uint8_t *st8 = NULL;   /* state[host * span + month - lo] */
+    if (hs) {
+        sqlite3_bind_text(hs, 1, json, -1, SQLITE_STATIC);
+        size_t nrows = 0;
+        while (sqlite3_step(hs) == SQLITE_ROW)
+            nrows++;
+        sqlite3_reset(hs);
+        while (cap < 2 * nrows + 2)
+            cap *= 2;
+        tab = calloc(cap, sizeof *tab);
+        st8 = calloc(nrows ? nrows * span : 1, 1);
+        if (!tab || !st8) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        while (rc == 0 && sqlite3_step(hs) == SQLITE_ROW) {
+            int alen = sqlite3_column_bytes(hs, 0);
+            if (alen != 4 && alen != 16)
+                continue;
+            const uint8_t *b = sqlite3_column_blob(hs, 0);
+            size_t j = addr_hash(b, alen) & (cap - 1);
+            while (tab[j].len)
+                j = (j + 1) & (cap - 1);
+            memcpy(tab[j].addr, b, (size_t)alen);
+            tab[j].len = (uint8_t)alen;
+            tab[j].idx = (uint32_t)nh++;
+        }
+        sqlite3_finalize(hs);
+    }
+    sqlite3_stmt *st = rc == 0 ? db_prepare(a,
+                                             "SELECT month, version, addr FROM pot_rows WHERE verdict = 0"
+                                             " AND version IN (0, 1) AND month BETWEEN ?1 AND ?2",
+                                             err, errlen)
+                               : NULL;
+    if (rc == 0 && !st)
+        rc = -1;
+    if (st) {
+        sqlite3_bind_int(st, 1, lo);
+        sqlite3_bind_int(st, 2, hi);
+        int s2;
+        while (nh && (s2 = sqlite3_step(st)) == SQLITE_ROW) {
+            int alen = sqlite3_column_bytes(st, 2);
+            const uint8_t *b = sqlite3_column_blob(st, 2);
+            for (size_t j = addr_hash(b, alen) & (cap - 1); tab[j].len; j = (j + 1) & (cap - 1))
+                if (tab[j].len == alen && !memcmp(tab[j].addr, b, (size_t)alen)) {
+                    int m = sqlite3_column_int(st, 0);
+                    st8[(size_t)tab[j].idx * span + (size_t)(m - lo)] |= sqlite3_column_int(st, 1) ? S_V1 : S_V0;
+                    break;
+                }
+        }
+        if (nh && s2 != SQLITE_DONE) {
             snprintf(err, errlen, "%s", sqlite3_errmsg(a->db));
             rc = -1;
-            break;
         }
-        const void *addr = more ? sqlite3_column_blob(st, 0) : NULL;
-        int alen = more ? sqlite3_column_bytes(st, 0) : 0;
-        bool same = cur && more && alen == cur_len && !memcmp(addr, cur_addr, (size_t)alen);
-        if (cur && !same) {
-            for (size_t k = 0; k < span; k++) {
-                if (!scanned[k])
-                    continue;
-                uint8_t c = state[k];
-                struct counts *o = &cnt[k];
-                o->v0 += c == S_V0;
-                o->v1 += c == S_V1;
-                o->both += c == S_BOTH;
-                if (k == 0 || !scanned[k - 1])
-                    continue;
-                uint8_t pr = state[k - 1];
-                o->added += (pr == S_V0 || pr == S_V1) && c == S_BOTH;
-                o->migrated += pr == S_V0 && c == S_V1;
-                o->back += pr == S_V1 && c == S_V0;
-                o->dropped += pr == S_BOTH && (c == S_V0 || c == S_V1);
-                o->appeared += pr == S_NONE && c != S_NONE;
-                o->vanished += pr != S_NONE && c == S_NONE;
-            }
-            memset(state, 0, span);
-            cur = NULL;
-        }
-        if (!more)
-            break;
-        if (!cur) {
-            cur_len = alen < 16 ? alen : 16;
-            memcpy(cur_addr, addr, (size_t)cur_len);
-            cur = cur_addr;
-        }
-        int m = sqlite3_column_int(st, 1);
-        if (m >= lo && m <= hi)
-            state[m - lo] = (uint8_t)((sqlite3_column_int(st, 2) ? S_V0 : 0) | (sqlite3_column_int(st, 3) ? S_V1 : 0));
+        sqlite3_finalize(st);
     }
-    sqlite3_finalize(st);
+    for (size_t h = 0; rc == 0 && h < nh; h++) {
+        const uint8_t *state = st8 + h * span;
+        for (size_t k = 0; k < span; k++) {
+            if (!scanned[k])
+                continue;
+            uint8_t c = state[k];
+            struct counts *o = &cnt[k];
+            o->v0 += c == S_V0;
+            o->v1 += c == S_V1;
+            o->both += c == S_BOTH;
+            if (k == 0 || !scanned[k - 1])
+                continue;
+            uint8_t pr = state[k - 1];
+            o->added += (pr == S_V0 || pr == S_V1) && c == S_BOTH;
+            o->migrated += pr == S_V0 && c == S_V1;
+            o->back += pr == S_V1 && c == S_V0;
+            o->dropped += pr == S_BOTH && (c == S_V0 || c == S_V1);
+            o->appeared += pr == S_NONE && c != S_NONE;
+            o->vanished += pr != S_NONE && c == S_NONE;
+        }
+    }
+    free(tab);
+    free(st8);
     for (size_t k = 0; rc == 0 && k < span; k++) {
         int m = lo + (int)k;
         if (!scanned[k] || m < from || m > to)
@@ -169,7 +208,7 @@ static int run_migration(struct archive *a, const struct query_params *p, query_
                                prev ? qv_int(o->appeared) : qv_null(), prev ? qv_int(o->vanished) : qv_null()};
         rc = fn(user, row, 11);
     }
-    free(months), free(scanned), free(state), free(cnt);
+    free(months), free(scanned), free(cnt);
     return rc;
 }
 

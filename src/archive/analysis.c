@@ -224,11 +224,46 @@ const struct query_def query_trace = {
     "counted by class: I mptcp, II middlebox, III unreachable, and no-mptcp.",
     &trace_schema, run_trace};
 
+/* ---- sources */
+
+static const struct rec_field sources_fields[] = {
+    {"kind", REC_STR, "scan, trace, http, pcap (imported files) or pfx2as, as2org, mmdb-country, mmdb-asn, country-csv, asn-csv, as-rank"},
+    {"name", REC_STR, "file name"},
+    {"date", REC_STR, "the data's date (YYYY-MM-DD): a scan's first reply or --date; a source's date"},
+    {"month", REC_STR, "YYYY-MM the rows were filed under (imported files)"},
+    {"format", REC_STR, "input format (scan, zmap, tcp_synopt, trace, http, pcap)"},
+    {"tool", REC_STR, "the tool that wrote it"},
+    {"probe_version", REC_NUM, "MP_CAPABLE version probed"},
+    {"label", REC_STR, "vantage label"},
+    {"rows", REC_NUM, "rows imported / entries loaded"},
+    {"bad_rows", REC_NUM, "rows skipped as bad"},
+    {"loaded_at", REC_STR, "when it entered the archive (UTC)"},
+};
+static const struct rec_schema sources_schema = {"archive-sources", sources_fields,
+                                                 sizeof sources_fields / sizeof sources_fields[0]};
+
+static int run_sources(struct archive *a, const struct query_params *p, query_row_fn fn, void *user, char *err,
+                       size_t errlen)
+{
+    return query_sql_rows(a,
+                          "SELECT kind, name, date, month_text(month), format, tool, probe_version, label, rows,"
+                          " bad_rows, imported_at FROM files WHERE month BETWEEN ?1 AND ?2"
+                          " UNION ALL SELECT kind, name, date, NULL, NULL, NULL, NULL, NULL, entries, NULL, loaded_at"
+                          " FROM attr_sources ORDER BY 1, 4, 2",
+                          p, NULL, fn, user, err, errlen);
+}
+
+const struct query_def query_sources = {
+    "sources", "the imported files and attribution sources with their dates",
+    "Every imported file (kind, name, data date, month, format, tool, probe version, label, rows) and every "
+    "attribution source loaded (kind, file name, the date of its data, entries).",
+    &sources_schema, run_sources};
+
 /* ---- registry */
 
 const struct query_def *const archive_queries[] = {
     &query_monthly, &query_hamming, &query_mirrored, &query_ports, &query_versions, &query_trace,
-    &query_top_as, &query_countries, &query_migration, &query_http, &query_pcap, NULL,
+    &query_top_as, &query_countries, &query_migration, &query_http, &query_pcap, &query_sources, NULL,
 };
 
 const struct query_def *archive_query_find(const char *name)

@@ -76,6 +76,6 @@ static inline struct qval qv_text(const char *s) { return (struct qval){s ? QV_T
 static inline struct qval qv_null(void) { return (struct qval){QV_NULL, 0, 0, NULL}; }
 
 extern const struct query_def query_monthly, query_hamming, query_mirrored, query_ports, query_versions, query_trace,
-    query_top_as, query_countries, query_migration, query_http, query_pcap;
+    query_top_as, query_countries, query_migration, query_http, query_pcap, query_sources;
 
 #endif

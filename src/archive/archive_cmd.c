@@ -32,6 +32,13 @@ static void warn_cb(void *user, const char *msg)
     }
 }
 
+static void progress_cb(void *user, const char *path, unsigned long long rows)
+{
+    struct warn_state *w = user;
+    if (!w->quiet)
+        fprintf(stderr, "mpcensus archive %s: %s: %llu rows read...\n", w->cmd, path, rows);
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -174,6 +181,7 @@ static int cmd_import(int argc, char **argv)
     struct warn_state ws = {"import", 0, max_shown, 0, quiet};
     o.warn = warn_cb;
     o.warn_user = &ws;
+    o.progress = progress_cb;
 
     struct archive a;
     char err[2048];
@@ -301,7 +309,7 @@ static int cmd_query(int argc, char **argv)
     };
     static const struct arg_section sections[] = {
         {"ANALYSES",
-         "monthly, hamming, mirrored, ports, versions, trace, top-as, countries, migration (--asn), http, pcap; "
+         "monthly, hamming, mirrored, ports, versions, trace, top-as, countries, migration (--asn), http, pcap, sources; "
          "'--list' prints each with its definition and fields (README \"Analyses\" has the same)."},
         {"EXIT STATUS", "0 ok; 1 the archive could not be read or the output failed; 2 usage error."},
         {"EXAMPLES",
@@ -331,7 +339,7 @@ static int cmd_query(int argc, char **argv)
     }
     if (first >= argc)
         return args_usage_error(&cmd, "which analysis? (monthly, hamming, mirrored, ports, versions, trace, top-as, "
-                                      "countries, migration, http, pcap)");
+                                      "countries, migration, http, pcap, sources)");
     if (first + 1 < argc)
         return args_usage_error(&cmd, "one analysis at a time ('%s' is extra)", argv[first + 1]);
     const struct query_def *q = archive_query_find(argv[first]);

@@ -61,6 +61,19 @@ int ctx_next(struct import_ctx *c)
         c->last_rc = rc;
     if (rc < 0)
         ctx_bad_row(c, rec_reader_error(c->r));
+    unsigned long long n = rec_reader_rows(c->r);
+    if (c->o->progress && n >= c->next_check) {
+        c->next_check = n + 65536;
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        double now = (double)ts.tv_sec + ts.tv_nsec / 1e9;
+        if (c->last_progress == 0)
+            c->last_progress = now;
+        else if (now - c->last_progress >= 1.0) {
+            c->last_progress = now;
+            c->o->progress(c->o->warn_user, c->display, n);
+        }
+    }
     return rc;
 }
 

@@ -37,6 +37,8 @@ struct import_opts {
     /* called for every bad row ("file:line: reason") and notice; may be NULL */
     void (*warn)(void *user, const char *msg);
     void *warn_user;
+    /* called about once a second on long files with the rows read so far; may be NULL */
+    void (*progress)(void *user, const char *path, unsigned long long rows);
 };
 void import_opts_default(struct import_opts *o);
 
@@ -78,6 +80,8 @@ struct import_ctx {
     int first_rc;             /* status of the row read for format detection */
     int last_rc;              /* status of the last row read before the end (-1: bad) */
     bool first_used;
+    unsigned long long next_check;
+    double last_progress;
 };
 
 /* The next row of c->r (the detection row first): 1 a row, 0 the end, -1 a

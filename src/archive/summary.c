@@ -1,7 +1,9 @@
 /* summary.c — SQL that fills month_summary, port_overlap and version_overlap from scan_rows, pot_rows and trace_rows. */
 #include "archive/summary.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Per host (address) of a partition and month: which answers it gave. A
  * host counts once per column however many files / replies it has. */
@@ -74,6 +76,182 @@ static int run(struct archive *a, const char *sql, int month, int version, int f
     sqlite3_bind_int(st, 2, version);
     sqlite3_bind_int(st, 3, family);
     sqlite3_bind_int(st, 4, port);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * consistent, ports and versions are intersections of sorted address lists:
+ * each partition's mptcp hosts come out of pot_rows in key order (addr
+ * ascending, a host of several files repeated), so they are merged in one
+ * pass instead of a GROUP BY with a sort or a seek per host. The SQL above
+ * states the same definitions.
+ */
+static bool has_part(struct archive *a, int month, int version, int family, int port);
+
+struct addr_stream {
+    sqlite3_stmt *st;
+    uint8_t cur[16];
+    int len;
+    bool done;
+};
+
+static const char stream_sql[] = "SELECT addr FROM pot_rows WHERE month = ?1 AND version = ?2 AND family = ?3"
+                                 " AND port = ?4 AND verdict = 0";
+
+static void stream_next(struct addr_stream *s)
+{
+    while (!s->done) {
+        if (sqlite3_step(s->st) != SQLITE_ROW) {
+            s->done = true;
+            return;
+        }
+        int n = sqlite3_column_bytes(s->st, 0);
+        const void *b = sqlite3_column_blob(s->st, 0);
+        if (n > 16)
+            n = 16;
+        if (n == s->len && !memcmp(b, s->cur, (size_t)n))
+            continue;   /* the same host from another file */
+        memcpy(s->cur, b, (size_t)n);
+        s->len = n;
+        return;
+    }
+}
+
+static int stream_open(struct archive *a, struct addr_stream *s, int month, int version, int family, int port,
+                       char *err, size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->len = -1;
+    if (!(s->st = db_prepare(a, stream_sql, err, errlen)))
+        return -1;
+    sqlite3_bind_int(s->st, 1, month);
+    sqlite3_bind_int(s->st, 2, version);
+    sqlite3_bind_int(s->st, 3, family);
+    sqlite3_bind_int(s->st, 4, port);
+    stream_next(s);
+    return 0;
+}
+
+static int cmp_cur(const struct addr_stream *x, const struct addr_stream *y)
+{
+    int n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->cur, y->cur, (size_t)n);
+    return c ? c : x->len - y->len;
+}
+
+/* Hosts only in a, only in b, in both. */
+static int merge2(struct archive *a, const int pa[4], const int pb[4], int64_t out[3], char *err, size_t errlen)
+{
+    struct addr_stream x, y;
+    out[0] = out[1] = out[2] = 0;
+    if (stream_open(a, &x, pa[0], pa[1], pa[2], pa[3], err, errlen) < 0)
+        return -1;
+    if (stream_open(a, &y, pb[0], pb[1], pb[2], pb[3], err, errlen) < 0) {
+        sqlite3_finalize(x.st);
+        return -1;
+    }
+    while (!x.done || !y.done) {
+        int c = x.done ? 1 : y.done ? -1 : cmp_cur(&x, &y);
+        if (c < 0) {
+            out[0]++;
+            stream_next(&x);
+        } else if (c > 0) {
+            out[1]++;
+            stream_next(&y);
+        } else {
+            out[2]++;
+            stream_next(&x);
+            stream_next(&y);
+        }
+    }
+    sqlite3_finalize(x.st);
+    sqlite3_finalize(y.st);
+    return 0;
+}
+
+/* Hosts in all three partitions. */
+static int merge3(struct archive *a, const int p[3][4], int64_t *both, char *err, size_t errlen)
+{
+    struct addr_stream s[3];
+    int opened = 0, rc = 0;
+    *both = 0;
+    for (; opened < 3; opened++)
+        if (stream_open(a, &s[opened], p[opened][0], p[opened][1], p[opened][2], p[opened][3], err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+    while (rc == 0 && !s[0].done && !s[1].done && !s[2].done) {
+        int m = 0;
+        for (int i = 1; i < 3; i++)
+            if (cmp_cur(&s[i], &s[m]) > 0)
+                m = i;
+        bool all = true;
+        for (int i = 0; i < 3; i++)
+            while (!s[i].done && cmp_cur(&s[i], &s[m]) < 0)
+                stream_next(&s[i]);
+        for (int i = 0; i < 3; i++)
+            all = all && !s[i].done && cmp_cur(&s[i], &s[m]) == 0;
+        if (all) {
+            (*both)++;
+            for (int i = 0; i < 3; i++)
+                stream_next(&s[i]);
+        }
+    }
+    for (int i = 0; i < opened; i++)
+        sqlite3_finalize(s[i].st);
+    return rc;
+}
+
+static int set_consistent(struct archive *a, int month, int version, int family, int port, char *err, size_t errlen)
+{
+    if (!has_part(a, month, version, family, port))
+        return 0;
+    bool window = has_part(a, month - 1, version, family, port) && has_part(a, month - 2, version, family, port);
+    int64_t n = 0;
+    const int p[3][4] = {{month, version, family, port}, {month - 1, version, family, port},
+                         {month - 2, version, family, port}};
+    if (window && merge3(a, p, &n, err, errlen) < 0)
+        return -1;
+    sqlite3_stmt *st = db_prepare(a,
+                                  "UPDATE month_summary SET consistent = ?5 WHERE month = ?1 AND version = ?2"
+                                  " AND family = ?3 AND port = ?4",
+                                  err, errlen);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, month);
+    sqlite3_bind_int(st, 2, version);
+    sqlite3_bind_int(st, 3, family);
+    sqlite3_bind_int(st, 4, port);
+    if (window)
+        sqlite3_bind_int64(st, 5, n);
+    else
+        sqlite3_bind_null(st, 5);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
+        return -1;
+    }
+    return 0;
+}
+
+static int set_overlap(struct archive *a, const char *sql, int k1, int k2, int k3, const int64_t v[3], char *err,
+                       size_t errlen)
+{
+    sqlite3_stmt *st = db_prepare(a, sql, err, errlen);
+    if (!st)
+        return -1;
+    sqlite3_bind_int(st, 1, k1);
+    sqlite3_bind_int(st, 2, k2);
+    sqlite3_bind_int(st, 3, k3);
+    for (int i = 0; i < 3; i++)
+        sqlite3_bind_int64(st, 4 + i, v[i]);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE) {
@@ -178,19 +356,32 @@ int summary_refresh_scan(struct archive *a, int month, int64_t file_id, const st
     for (size_t i = 0; i < n; i++) {
         const struct scan_part *p = &parts[i].key;
         for (int m = month; m <= month + 2; m++)
-            if (run(a, summary_sql_consistent, m, p->version, p->family, p->port, err, errlen) < 0)
+            if (set_consistent(a, m, p->version, p->family, p->port, err, errlen) < 0)
                 return -1;
         /* an overlap needs both sides; with one side only it is that side's mptcp count */
-        if (p->version >= 0 && (p->port == 80 || p->port == 443) &&
-            run(a, has_part(a, month, p->version, p->family, p->port == 80 ? 443 : 80) ? summary_sql_ports
-                                                                                    : summary_sql_ports_one_side,
-                month, p->version, p->family, 0, err, errlen) < 0)
-            return -1;
-        if ((p->version == 0 || p->version == 1) &&
-            run(a, has_part(a, month, 1 - p->version, p->family, p->port) ? summary_sql_versions
-                                                                          : summary_sql_versions_one_side,
-                month, 0, p->family, p->port, err, errlen) < 0)
-            return -1;
+        int64_t v[3];
+        if (p->version >= 0 && (p->port == 80 || p->port == 443)) {
+            if (has_part(a, month, p->version, p->family, p->port == 80 ? 443 : 80)) {
+                const int x[4] = {month, p->version, p->family, 80}, y[4] = {month, p->version, p->family, 443};
+                if (merge2(a, x, y, v, err, errlen) < 0 ||
+                    set_overlap(a, "INSERT OR REPLACE INTO port_overlap VALUES(?1,?2,?3,?4,?5,?6)", month, p->version,
+                                p->family, v, err, errlen) < 0)
+                    return -1;
+            } else if (run(a, summary_sql_ports_one_side, month, p->version, p->family, 0, err, errlen) < 0) {
+                return -1;
+            }
+        }
+        if (p->version == 0 || p->version == 1) {
+            if (has_part(a, month, 1 - p->version, p->family, p->port)) {
+                const int x[4] = {month, 0, p->family, p->port}, y[4] = {month, 1, p->family, p->port};
+                if (merge2(a, x, y, v, err, errlen) < 0 ||
+                    set_overlap(a, "INSERT OR REPLACE INTO version_overlap VALUES(?1,?2,?3,?4,?5,?6)", month,
+                                p->family, p->port, v, err, errlen) < 0)
+                    return -1;
+            } else if (run(a, summary_sql_versions_one_side, month, 0, p->family, p->port, err, errlen) < 0) {
+                return -1;
+            }
+        }
     }
     return 0;
 }

@@ -35,6 +35,21 @@ done
 "$BIN" archive query monthly --db "$DB" --csv --month 2024-03 >"$T/m3.csv" || fail=1
 [ "$(grep -c '^2024-03,' "$T/m3.csv")" -eq "$(($(wc -l <"$T/m3.csv") - 1))" ] && [ "$(wc -l <"$T/m3.csv")" -gt 1 ] ||
     { echo "FAIL: --month"; fail=1; }
+# sources: every imported file and attribution source, with its name and rows
+"$BIN" archive query sources --db "$DB" --csv >"$T/sources.csv" || fail=1
+python3 - "$T" <<'PY' || { echo "FAIL: sources"; fail=1; }
+import csv, sys
+t = sys.argv[1]
+rows = list(csv.DictReader(open(t + '/sources.csv')))
+names = {r['name']: r for r in rows}
+want = [l.strip().split('/')[-1] for l in open(t + '/files.txt')] + ['trace-2024-05.json', 'http-2024-06.csv',
+        'pcap-0.json', 'pfx2as-v4.txt', 'pfx2as-v6.txt', '20240101.as-org2info.txt', 'country.csv', 'as-rank.csv']
+missing = [w for w in want if w not in names]
+ok = not missing and len(rows) == len(want) + 2 and names['20240101.as-org2info.txt']['date'] == '2024-01-01'
+ok = ok and names['http-2024-06.csv']['rows'] == str(sum(1 for _ in open(t + '/http-2024-06.csv')) - 1)
+print('sources: %d rows, missing %s' % (len(rows), missing))
+sys.exit(0 if ok else 1)
+PY
 "$BIN" archive info --db "$DB" >"$T/info.txt" || { echo "FAIL: info"; fail=1; }
 grep -q "pfx2as" "$T/info.txt" && grep -q "20240101.as-org2info.txt" "$T/info.txt" || { echo "FAIL: info sources"; fail=1; }
 [ $fail -eq 0 ] && echo "PASS: every analysis equals the independent computation"

@@ -165,9 +165,13 @@ static uint64_t seen_hash(const uint8_t a[16], uint16_t part)
     uint64_t x, y;
     memcpy(&x, a, 8);
     memcpy(&y, a + 8, 8);
-    x ^= y * 0x9e3779b97f4a7c15ull ^ (uint64_t)part << 48;
-    x = (x ^ (x >> 31)) * 0xbf58476d1ce4e5b9ull;
-    return x ^ (x >> 29);
+    /* splitmix64's finaliser over both halves: every address bit reaches the low (index) bits */
+    x ^= (y * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)part << 48);
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
 }
 
 /* Adds (part, addr); false when it was there already. -1 on memory failure. */

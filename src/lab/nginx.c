@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -113,9 +114,14 @@ static int write_conf(const char *dir, const struct profile *p, unsigned i, bool
     if (!f)
         return failf(err, errlen, "%s: %s", conf, strerror(errno));
     fprintf(f, "# mpcensus lab: profile %s, %s instance\n", p->name, mptcp ? "MPTCP (mptcpize)" : "plain TCP");
-    fprintf(f, "worker_processes 1;\nworker_rlimit_nofile 65536;\n");
+    /* at most our hard limit: nginx cannot raise it (it logs a setrlimit alert and keeps the soft one) */
+    struct rlimit nofile = {.rlim_cur = 65536, .rlim_max = 65536};
+    if (getrlimit(RLIMIT_NOFILE, &nofile) != 0 || nofile.rlim_max > 65536)
+        nofile.rlim_max = 65536;
+    fprintf(f, "worker_processes 1;\nworker_rlimit_nofile %llu;\n", (unsigned long long)nofile.rlim_max);
     fprintf(f, "pid %s/nginx-h%u-%s.pid;\nerror_log %s warn;\n", dir, i, kind, errlog);
-    fprintf(f, "events { worker_connections 16384; multi_accept on; }\n");
+    unsigned long long conns = nofile.rlim_max < 16384 ? nofile.rlim_max : 16384;
+    fprintf(f, "events { worker_connections %llu; multi_accept on; }\n", conns);
     fprintf(f, "http {\n    access_log off;\n    server_tokens off;\n    sendfile on;\n    tcp_nodelay on;\n"
                "    keepalive_timeout 10s;\n    default_type application/octet-stream;\n"
                "    types { text/html html; }\n");

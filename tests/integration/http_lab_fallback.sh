@@ -99,6 +99,45 @@ print("%d targets from the scan's mptcp rows = the lab truth's, all MPTCP-active
 PY
 ok "scan output with --verdict mptcp: the lab truth's MPTCP targets, all timed over MPTCP"
 
+# TLS verification, IPv4 and IPv6, against curl's verdict on the same certificate, name and CA file:
+# recorded but not enforced by default, enforced with --verify; --cacert adds the lab's certificate
+for a in "$M4" "$M6"; do
+    url_a=$a; case $a in *:*) url_a="[$a]" ;; esac
+    # our flags | curl's flags (curl without -k) | the URL names the host or the address
+    while IFS='|' read -r ours theirs name; do
+        [ -n "$name" ] || continue
+        if [ "$name" = host ]; then u="https://$NGINX_HOSTNAME/"; hostflag="--host $NGINX_HOSTNAME"
+        else u="https://$url_a/"; hostflag=""; fi
+        # shellcheck disable=SC2086
+        got=$(ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 1 -p 443 --transport mptcp --timeout 5 -O json \
+            --output-fields tls_verify,error,http_status $ours $hostflag "$a") || fail "http $ours $hostflag $a"
+        # shellcheck disable=SC2086
+        ip netns exec "$VANTAGE_NS" curl -s -o /dev/null --max-time 5 --connect-to "$NGINX_HOSTNAME:443:$url_a:443" \
+            $theirs "$u"
+        curl_rc=$?
+        python3 - "$got" "$ours" "$curl_rc" <<'PY' || fail "TLS check: http $ours $hostflag $a gave $got, curl exit $curl_rc"
+import json, sys
+r, flags, curl_rc = json.loads(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+assert curl_rc in (0, 60), curl_rc          # curl: 0 verified, 60 certificate problem
+trusted = curl_rc == 0
+if "--verify" in flags:
+    assert (r["error"] is None) == trusted and r["http_status"] == (200 if trusted else None), r
+    assert trusted or r["error"].startswith("tls: "), r
+else:                                       # default: measured anyway, the check only recorded
+    assert r["error"] is None and r["http_status"] == 200, r
+    assert (r["tls_verify"] == "ok") == trusted, r
+PY
+    done <<EOF
+--cacert $NGINX_CERT|--cacert $NGINX_CERT|host
+--cacert $NGINX_CERT|--cacert $NGINX_CERT|address
+|--cacert $NGINX_CERT|address
+--verify --cacert $NGINX_CERT|--cacert $NGINX_CERT|host
+--verify --cacert $NGINX_CERT|--cacert $NGINX_CERT|address
+--verify||host
+EOF
+done
+ok "TLS verification (v4, v6): tls_verify ok exactly where curl trusts the certificate; --verify refuses where curl does"
+
 nginx_dir=$NGINX_DIR
 lab_down_and_check
 pgrep -f "$nginx_dir" >/dev/null && fail "nginx still running after lab down: $(pgrep -af "$nginx_dir")"

@@ -1,4 +1,4 @@
-/* test_http.c — `mpcensus http` pieces without a network: target text and record input, quantiles and MPTCP−TCP pairing, the record's null/boolean rules, MPTCP netlink event decoding. */
+/* test_http.c — `mpcensus http` pieces without a network: target text and record input, quantiles and MPTCP−TCP pairing, the record's null/boolean rules, MPTCP netlink event decoding, the TLS warm-up. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 #include "http/http_summary.h"
 #include "http/http_targets.h"
 #include "http/mptcp_events.h"
+#include "http/tls_warmup.h"
 #include "io/record.h"
 #include "io/record_read.h"
 #include "net/proc_netstat.h"
@@ -420,6 +421,20 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* The in-memory handshake completes, with and without a store to check the chain against
+ * (ASan's leak check covers the clean-up). */
+static void test_tls_warmup(void **state)
+{
+    (void)state;
+    assert_int_equal(tls_warmup(NULL), 0);
+    X509_STORE *store = X509_STORE_new();
+    assert_non_null(store);
+    X509_STORE_set_default_paths(store);
+    assert_int_equal(tls_warmup(store), 0);
+    assert_int_equal(tls_warmup(store), 0);
+    X509_STORE_free(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -431,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_record_nulls_and_booleans),
         cmocka_unit_test(test_event_parse),
         cmocka_unit_test(test_proc_netstat),
+        cmocka_unit_test(test_tls_warmup),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/json.h"
+#include "net/bytes.h"
 
 struct slot {
     bool set;
@@ -276,18 +277,13 @@ void rec_set_bool(struct rec_writer *w, unsigned field, bool v)
 
 void rec_set_hex(struct rec_writer *w, unsigned field, const uint8_t *bytes, size_t n)
 {
-    static const char hexd[] = "0123456789abcdef";
     if (!rec_selected(w, field))
         return;
     if (!grow(&w->arena, &w->arena_cap, w->arena_len + 2 * n + 1)) {
         fail_oom(w);
         return;
     }
-    char *p = w->arena + w->arena_len;
-    for (size_t i = 0; i < n; i++) {
-        p[2 * i] = hexd[bytes[i] >> 4];
-        p[2 * i + 1] = hexd[bytes[i] & 15];
-    }
+    hex_encode(w->arena + w->arena_len, bytes, n);
     w->slots[field] = (struct slot){true, (uint32_t)w->arena_len, (uint32_t)(2 * n)};
     w->arena_len += 2 * n;
 }
@@ -307,12 +303,9 @@ void rec_discard(struct rec_writer *w)
     w->arena_len = 0;
 }
 
-int rec_emit(struct rec_writer *w)
+/* Formats the row into w->line (with its newline) and clears the row. */
+static void build_line(struct rec_writer *w)
 {
-    if (w->failed) {
-        rec_discard(w);
-        return -1;
-    }
     w->line_len = 0;
     bool json = w->opts.format == REC_JSONL;
     bool first = true;
@@ -355,6 +348,28 @@ int rec_emit(struct rec_writer *w)
         line_put(w, "}", 1);
     line_put(w, "\n", 1);
     rec_discard(w);
+}
+
+size_t rec_format_row(struct rec_writer *w, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    build_line(w);
+    size_t n = w->failed || w->line_len == 0 ? 0 : w->line_len - 1;   /* without the newline */
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, w->line, n);
+    buf[n] = '\0';
+    return n;
+}
+
+int rec_emit(struct rec_writer *w)
+{
+    if (w->failed) {
+        rec_discard(w);
+        return -1;
+    }
+    build_line(w);
     if (w->failed)
         return -1;
     if (outfile_write(w->out, w->line, w->line_len) < 0) {

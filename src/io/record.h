@@ -3,7 +3,7 @@
 #define IO_RECORD_H
 
 /*
- * Records are the interface between stages (DESIGN.md): a stage declares its
+ * Records are the interface between stages (../shared/DESIGN.md): a stage declares its
  * fields once (name, type, meaning) and fills one row at a time:
  *
  *     static const struct rec_field fields[] = {
@@ -98,6 +98,10 @@ bool rec_selected(const struct rec_writer *w, unsigned field);
 /* Formats the row into one line, appends it, and clears the row. Returns 0,
  * or -1 once the output has failed (rec_error says why). */
 int rec_emit(struct rec_writer *w);
+/* Formats the row exactly as rec_emit would write it, but into buf (cap
+ * bytes, NUL-terminated, without the newline, cut to fit), and clears the
+ * row. Returns the length. For tests and callers that embed one record. */
+size_t rec_format_row(struct rec_writer *w, char *buf, size_t cap);
 /* Discards the row being filled (e.g. a record filtered out). */
 void rec_discard(struct rec_writer *w);
 /* Writes out the complete lines buffered so far (call e.g. once a second). */

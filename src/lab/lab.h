@@ -20,6 +20,10 @@
 /* Entry point of `mpcensus lab up|down|truth|probe`; returns the exit status
  * (0 success, 1 runtime failure, 2 usage error). */
 int cmd_lab(int argc, char **argv);
+/* The option tables of `lab` (NULL: the overview), "up", "down", "truth" and
+ * "probe": --help and the man pages are rendered from them (cli/args). */
+struct arg_cmd;
+const struct arg_cmd *lab_arg_cmd(const char *sub);
 
 struct lab_up_opts {
     const char *spec_path;

@@ -112,8 +112,12 @@ bool ip_prefix_parse(const char *text, bool allow_host_bits, struct ip_prefix *o
     if (slash) {
         char *end;
         const char *l = slash + 1;
-        if (*l < '0' || *l > '9' || (plen = strtoul(l, &end, 10), *end) || plen > max) {
-            snprintf(why, whylen, "prefix length '%s' is not 0-%u", l, max);
+        if (*l < '0' || *l > '9' || strlen(l) > 3 || (plen = strtoul(l, &end, 10), *end)) {
+            snprintf(why, whylen, "bad prefix length '%s' (0-%u)", l, max);
+            return false;
+        }
+        if (plen > max) {
+            snprintf(why, whylen, "prefix length /%lu exceeds %u", plen, max);
             return false;
         }
     }

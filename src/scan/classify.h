@@ -9,7 +9,7 @@
 #include "net/packet.h"
 #include "net/syn_probe.h"
 
-/* The closed verdict vocabulary (README, DESIGN.md). */
+/* The closed verdict vocabulary (README.md, "mpcensus scan": Verdicts). */
 enum scan_verdict {
     VERDICT_MPTCP,            /* MP_CAPABLE of the probed version, a key not equal to ours */
     VERDICT_MIRRORED,         /* v0: our key came back; v1: our option came back byte for byte */

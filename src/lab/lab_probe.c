@@ -1,20 +1,19 @@
-/* lab_probe.c — builds SYN probes with src/net and sends them through a raw socket, for the lab's own tests. */
+/* lab_probe.c — `mpcensus lab probe`: builds SYN probes with src/net and sends them with src/io (raw IP socket or AF_PACKET frames), for the lab's own tests. */
 #include "lab/lab_probe.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/args.h"
 #include "io/outfile.h"
 #include "io/pace.h"
+#include "io/rawip.h"
+#include "io/route.h"
 #include "lab/pktio.h"
 #include "net/build.h"
 #include "net/mptcp.h"
@@ -33,47 +32,22 @@ struct lab_probe_cfg {
     struct outfile *out;  /* one "sent ..." line per probe */
 };
 
-/* Source address the kernel would use toward dst (connected UDP socket trick). */
-static int pick_source(const struct ip_addr *dst, struct ip_addr *src)
+/* Source address the kernel would use toward dst (its route, asked through io/route). */
+static int pick_source(const struct ip_addr *dst, struct ip_addr *src, char *err, size_t errlen)
 {
-    int fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    struct route_info ri;
+    if (route_lookup(dst, &ri, err, errlen) < 0)
         return -1;
-    struct sockaddr_storage ss = {0};
-    socklen_t len;
-    if (dst->family == AF_INET) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons(9);
-        memcpy(&s4->sin_addr, dst->bytes, 4);
-        len = sizeof *s4;
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(9);
-        memcpy(&s6->sin6_addr, dst->bytes, 16);
-        len = sizeof *s6;
-    }
-    int rc = connect(fd, (struct sockaddr *)&ss, len);
-    if (rc == 0) {
-        len = sizeof ss;
-        rc = getsockname(fd, (struct sockaddr *)&ss, &len);
-    }
-    close(fd);
-    if (rc != 0)
+    if (ri.src.family != dst->family) {
+        char text[IP_ADDR_STRLEN];
+        snprintf(err, errlen, "no source address toward %s (give --src)", ip_addr_format(dst, text, sizeof text));
         return -1;
-    if (dst->family == AF_INET) {
-        uint8_t b[16] = {0};
-        memcpy(b, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-        *src = (struct ip_addr){.family = AF_INET};
-        memcpy(src->bytes, b, 4);
-    } else {
-        ip_addr_from_v6(src, ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr);
     }
+    *src = ri.src;
     return 0;
 }
 
-static int send_probe(int fd, const struct lab_probe_cfg *c, uint16_t sport, uint32_t seq, char *err, size_t errlen)
+static int send_probe(struct rawip *raw, const struct lab_probe_cfg *c, uint16_t sport, uint32_t seq, char *err, size_t errlen)
 {
     uint8_t mpc[16], opts[40], pkt[128];
     size_t mpc_len = 0;
@@ -111,24 +85,7 @@ static int send_probe(int fd, const struct lab_probe_cfg *c, uint16_t sport, uin
         }
         return 0;
     }
-    struct sockaddr_storage ss = {0};
-    socklen_t slen;
-    if (c->dst.family == AF_INET) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        memcpy(&s4->sin_addr, c->dst.bytes, 4);
-        slen = sizeof *s4;
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        memcpy(&s6->sin6_addr, c->dst.bytes, 16);
-        slen = sizeof *s6;
-    }
-    if (sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, slen) != (ssize_t)len) {
-        snprintf(err, errlen, "sendto: %s", strerror(errno));
-        return -1;
-    }
-    return 0;
+    return rawip_send(raw, &c->dst, pkt, len, err, errlen);
 }
 
 static int report_sent(const struct lab_probe_cfg *c, uint16_t sport, uint32_t seq)
@@ -148,7 +105,8 @@ static int probe_targets(struct lab_probe_cfg *base, const char *path, uint16_t 
         return 1;
     }
     static const char *const versions[] = {"0", "1", "none", NULL};
-    int fds[2] = {-1, -1}; /* per family */
+    struct rawip raw;
+    rawip_init(&raw);
     char line[512], err[256];
     unsigned lineno = 0, sent = 0;
     int rc = 0;
@@ -182,20 +140,14 @@ static int probe_targets(struct lab_probe_cfg *base, const char *path, uint16_t 
         }
         c.dport = (uint16_t)p;
         c.version = vi == 2 ? -1 : vi;
-        if (!have_src && pick_source(&c.dst, &c.src) != 0) {
-            fprintf(stderr, "mpcensus lab probe: %s:%u: no route: %s\n", path, lineno, strerror(errno));
-            rc = 1;
-            break;
-        }
-        int fi = c.dst.family == AF_INET ? 0 : 1;
-        if (fds[fi] < 0 && (fds[fi] = socket(c.dst.family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0) {
-            fprintf(stderr, "mpcensus lab probe: raw socket: %s\n", strerror(errno));
+        if (!have_src && pick_source(&c.dst, &c.src, err, sizeof err) != 0) {
+            fprintf(stderr, "mpcensus lab probe: %s:%u: %s\n", path, lineno, err);
             rc = 1;
             break;
         }
         uint16_t sp = (uint16_t)(sport0 + sent);
         uint32_t seq = 0x10000000u + sent * 7919u;
-        if (send_probe(fds[fi], &c, sp, seq, err, sizeof err) != 0) {
+        if (send_probe(&raw, &c, sp, seq, err, sizeof err) != 0) {
             fprintf(stderr, "mpcensus lab probe: %s\n", err);
             rc = 1;
             break;
@@ -204,9 +156,7 @@ static int probe_targets(struct lab_probe_cfg *base, const char *path, uint16_t 
         sent++;
         pace_wait(t0, sent, rate);   /* probe i leaves no earlier than i/rate seconds after the first */
     }
-    for (int i = 0; i < 2; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
+    rawip_close(&raw);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -298,32 +248,30 @@ static int probe_main(struct lab_probe_cfg *c)
     }
     if (po.targets)
         return probe_targets(c, po.targets, po.have_sport ? (uint16_t)po.sport : 20000, po.rate, po.have_src);
-    if (!po.have_src && pick_source(&c->dst, &c->src) != 0) {
-        fprintf(stderr, "mpcensus lab probe: no route to the destination: %s\n", strerror(errno));
+    char err[256];
+    if (!po.have_src && pick_source(&c->dst, &c->src, err, sizeof err) != 0) {
+        fprintf(stderr, "mpcensus lab probe: %s\n", err);
         return 1;
     }
-    int fd = socket(c->dst.family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-    if (fd < 0) {
-        fprintf(stderr, "mpcensus lab probe: raw socket: %s\n", strerror(errno));
-        return 1;
-    }
+    struct rawip raw;
+    rawip_init(&raw);
     uint32_t rnd[2];
     if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
         rnd[0] = (uint32_t)getpid(), rnd[1] = (uint32_t)getpid() * 2654435761u;
     uint16_t base = po.have_sport ? (uint16_t)po.sport : (uint16_t)(32768 + rnd[0] % 28000);
-    char err[256];
-    for (unsigned i = 0; i < c->count; i++) {
+    int rc = 0;
+    for (unsigned i = 0; i < c->count && rc == 0; i++) {
         uint16_t sp = (uint16_t)(base + i);
         uint32_t seq = rnd[1] + i * 7919u;
-        if (send_probe(fd, c, sp, seq, err, sizeof err) != 0) {
+        if (send_probe(&raw, c, sp, seq, err, sizeof err) != 0) {
             fprintf(stderr, "mpcensus lab probe: %s\n", err);
-            close(fd);
-            return 1;
+            rc = 1;
+        } else {
+            report_sent(c, sp, seq);
         }
-        report_sent(c, sp, seq);
     }
-    close(fd);
-    return 0;
+    rawip_close(&raw);
+    return rc;
 }
 
 int cmd_lab_probe(int argc, char **argv)

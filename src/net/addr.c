@@ -148,3 +148,20 @@ const char *ip_prefix_format(const struct ip_prefix *p, char *buf, size_t len)
     snprintf(buf, len, "%s/%u", ip_addr_format(&p->addr, a, sizeof a), p->len);
     return buf;
 }
+
+unsigned ip_addr_sockaddr(const struct ip_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (a->family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        memcpy(&s6->sin6_addr, a->bytes, 16);
+        return sizeof *s6;
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(port);
+    memcpy(&s4->sin_addr, a->bytes, 4);
+    return sizeof *s4;
+}

@@ -61,6 +61,9 @@ static const struct rec_field conn_fields[CN_COUNT] = {
 };
 const struct rec_schema pcap_conn_schema = {"pcap-connections", conn_fields, CN_COUNT};
 
+_Static_assert(FL_PAYLOAD_BYTES == FL_FIRST_TS + 4 && CN_PAYLOAD_BYTES == CN_FIRST_TS + 4, "span fields in order");
+_Static_assert(FL_APPLE == FL_SERVICE + 1 && CN_APPLE == CN_SERVICE + 1, "name fields in order");
+
 struct pcap_csv {
     struct rec_writer *w;
     pthread_mutex_t lock;
@@ -98,6 +101,24 @@ static void set_endpoint(struct rec_writer *w, unsigned addr_field, unsigned por
     rec_set_u64(w, port_field, side_a ? k->port_a : k->port_b);
 }
 
+/* The five consecutive fields first_ts, duration_s, packets, ip_bytes, payload_bytes from `first`. */
+static void set_span(struct rec_writer *w, unsigned first, uint64_t first_us, uint64_t last_us, uint64_t packets,
+                     uint64_t ip_bytes, uint64_t payload_bytes)
+{
+    rec_set_double(w, first, (double)first_us / 1e6, 6);
+    rec_set_double(w, first + 1, (double)(last_us - first_us) / 1e6, 6);
+    rec_set_u64(w, first + 2, packets);
+    rec_set_u64(w, first + 3, ip_bytes);
+    rec_set_u64(w, first + 4, payload_bytes);
+}
+
+/* service, apple_service (consecutive) of the port naming the application. */
+static void set_names(struct rec_writer *w, unsigned first, const struct app_ports *apps, uint16_t port)
+{
+    rec_set_str(w, first, app_ports_iana(apps, port));
+    rec_set_str(w, first + 1, app_ports_apple(apps, port));
+}
+
 void pcap_csv_flow(struct pcap_csv *c, const char *trace, const struct flow *f, enum flow_kind kind, int version,
                    const struct mptcp_conn *conn, const struct app_ports *apps, uint16_t port)
 {
@@ -112,15 +133,10 @@ void pcap_csv_flow(struct pcap_csv *c, const char *trace, const struct flow *f, 
         rec_set_u64(w, FL_CONN_ID, conn->id);
     set_endpoint(w, FL_CLIENT, FL_CLIENT_PORT, &f->key, f->initiator_is_a);
     set_endpoint(w, FL_SERVER, FL_SERVER_PORT, &f->key, !f->initiator_is_a);
-    rec_set_double(w, FL_FIRST_TS, (double)f->first_us / 1e6, 6);
-    rec_set_double(w, FL_DURATION, (double)(f->last_us - f->first_us) / 1e6, 6);
-    rec_set_u64(w, FL_PACKETS, f->packets);
-    rec_set_u64(w, FL_IP_BYTES, f->ip_bytes);
-    rec_set_u64(w, FL_PAYLOAD_BYTES, f->payload_bytes);
+    set_span(w, FL_FIRST_TS, f->first_us, f->last_us, f->packets, f->ip_bytes, f->payload_bytes);
     rec_set_u64(w, FL_IP_BYTES_C2S, f->ip_bytes_dir[0]);
     rec_set_u64(w, FL_IP_BYTES_S2C, f->ip_bytes_dir[1]);
-    rec_set_str(w, FL_SERVICE, app_ports_iana(apps, port));
-    rec_set_str(w, FL_APPLE, app_ports_apple(apps, port));
+    set_names(w, FL_SERVICE, apps, port);
     rec_emit(w);
     pthread_mutex_unlock(&c->lock);
 }
@@ -136,15 +152,10 @@ void pcap_csv_conn(struct pcap_csv *c, const char *trace, const struct mptcp_con
     rec_set_u64(w, CN_SUBFLOWS, conn->subflows);
     set_endpoint(w, CN_CLIENT, CN_CLIENT_PORT, &conn->initial_key, conn->client_is_a);
     set_endpoint(w, CN_SERVER, CN_SERVER_PORT, &conn->initial_key, !conn->client_is_a);
-    rec_set_double(w, CN_FIRST_TS, (double)conn->first_us / 1e6, 6);
-    rec_set_double(w, CN_DURATION, (double)(conn->last_us - conn->first_us) / 1e6, 6);
-    rec_set_u64(w, CN_PACKETS, conn->packets);
-    rec_set_u64(w, CN_IP_BYTES, conn->ip_bytes);
-    rec_set_u64(w, CN_PAYLOAD_BYTES, conn->payload_bytes);
+    set_span(w, CN_FIRST_TS, conn->first_us, conn->last_us, conn->packets, conn->ip_bytes, conn->payload_bytes);
     rec_set_u64(w, CN_DATA_C2S, mptcp_dataflow_bytes(&conn->data[0]));
     rec_set_u64(w, CN_DATA_S2C, mptcp_dataflow_bytes(&conn->data[1]));
-    rec_set_str(w, CN_SERVICE, app_ports_iana(apps, port));
-    rec_set_str(w, CN_APPLE, app_ports_apple(apps, port));
+    set_names(w, CN_SERVICE, apps, port);
     rec_emit(w);
     pthread_mutex_unlock(&c->lock);
 }

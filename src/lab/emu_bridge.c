@@ -10,6 +10,7 @@
 #include "net/mptcp.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
+#include "lab/emu_mirror.h"   /* the mirror's flow table */
 
 #define SALT_FLOW 0x666c6f7700000006ull
 
@@ -52,10 +53,7 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
         if (found && (b->mbox & MBOX_MIRROR) && mpc.len <= sizeof b->mirror[0].opt) {
             /* remember the option as it leaves this box, for the SYN-ACK */
             uint64_t tag = flow_tag(b->seed, &v.src, &v.dst, v.tcp.sport, v.tcp.dport);
-            struct mirror_slot *s = &b->mirror[tag % MIRROR_SLOTS];
-            s->tag = tag;
-            s->len = mpc.len;
-            memcpy(s->opt, mpc.raw, mpc.len);
+            mirror_remember(b, tag, mpc.raw, mpc.len);
         }
     }
     pktio_commit(&b->down, len);
@@ -99,8 +97,8 @@ void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len)
         struct mptcp_capable mpc;
         if (!find_mpc(&v, &mpc)) {
             uint64_t tag = flow_tag(b->seed, &v.dst, &v.src, v.tcp.dport, v.tcp.sport);
-            struct mirror_slot *s = &b->mirror[tag % MIRROR_SLOTS];
-            if (s->tag == tag) {
+            const struct mirror_slot *s = mirror_find(b, tag);
+            if (s) {
                 uint8_t *out = pktio_slot(&b->up);
                 size_t n = insert_option(&v, frame, len, s->opt, s->len, out);
                 if (n) {

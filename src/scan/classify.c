@@ -46,7 +46,9 @@ bool scan_classify(const struct pkt_view *pkt, const struct probe_sig *sig, stru
     }
     rec->synack = true;
     struct mptcp_capable mpc;
-    if (!mptcp_capable_find(t->opts, t->opts_len, &mpc)) {
+    /* a cut option (by the header or, with a short snap length, the capture:
+     * net/tcpopt's rule) cannot be judged: malformed below */
+    if (!mptcp_capable_find_tcp(t, &mpc)) {
         rec->verdict = VERDICT_TCP;
         return true;
     }

@@ -116,6 +116,62 @@ static void line_csv_value(struct rec_writer *w, const char *s, size_t n)
     line_put(w, "\"", 1);
 }
 
+/* Marks the fields a -f list names (NULL, "" or "*": all), in its order, in
+ * selected[] and order[] (n_fields entries each, zeroed). */
+static bool select_fields(const struct rec_schema *schema, const char *sel, bool *selected, unsigned *order,
+                          unsigned *n_order, char *err, size_t errlen)
+{
+    if (!sel || !*sel || !strcmp(sel, "*")) {
+        for (unsigned i = 0; i < schema->n_fields; i++) {
+            order[(*n_order)++] = i;
+            selected[i] = true;
+        }
+        return true;
+    }
+    const char *p = sel;
+    while (*p) {
+        size_t n = strcspn(p, ", ");
+        if (n) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)n, p);
+            int idx = rec_field_index(schema, name);
+            if (idx < 0) {
+                char all[2048];
+                rec_list_fields(schema, all, sizeof all);
+                snprintf(err, errlen, "unknown output field '%s' (fields: %s)", name, all);
+                return false;
+            }
+            if (!selected[idx]) {
+                selected[idx] = true;
+                order[(*n_order)++] = (unsigned)idx;
+            }
+        }
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (*n_order == 0) {
+        snprintf(err, errlen, "no output fields selected");
+        return false;
+    }
+    return true;
+}
+
+bool rec_fields_valid(const struct rec_schema *schema, const char *fields, char *err, size_t errlen)
+{
+    size_t n = schema->n_fields ? schema->n_fields : 1;
+    bool *selected = calloc(n, sizeof *selected);
+    unsigned *order = calloc(n, sizeof *order), n_order = 0;
+    bool ok = selected && order;
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    else
+        ok = select_fields(schema, fields, selected, order, &n_order, err, errlen);
+    free(selected);
+    free(order);
+    return ok;
+}
+
 struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_opts *opts, char *err, size_t errlen)
 {
     struct rec_writer *w = calloc(1, sizeof *w);
@@ -132,40 +188,8 @@ struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_op
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    const char *sel = opts->fields;
-    if (!sel || !*sel || !strcmp(sel, "*")) {
-        for (unsigned i = 0; i < schema->n_fields; i++) {
-            w->order[w->n_order++] = i;
-            w->selected[i] = true;
-        }
-    } else {
-        const char *p = sel;
-        while (*p) {
-            size_t n = strcspn(p, ", ");
-            if (n) {
-                char name[128];
-                snprintf(name, sizeof name, "%.*s", (int)n, p);
-                int idx = rec_field_index(schema, name);
-                if (idx < 0) {
-                    char all[2048];
-                    rec_list_fields(schema, all, sizeof all);
-                    snprintf(err, errlen, "unknown output field '%s' (fields: %s)", name, all);
-                    goto fail;
-                }
-                if (!w->selected[idx]) {
-                    w->selected[idx] = true;
-                    w->order[w->n_order++] = (unsigned)idx;
-                }
-            }
-            p += n;
-            while (*p == ',' || *p == ' ')
-                p++;
-        }
-        if (w->n_order == 0) {
-            snprintf(err, errlen, "no output fields selected");
-            goto fail;
-        }
-    }
+    if (!select_fields(schema, opts->fields, w->selected, w->order, &w->n_order, err, errlen))
+        goto fail;
     w->key_off = calloc(schema->n_fields ? schema->n_fields : 1, sizeof *w->key_off);
     w->key_len = calloc(schema->n_fields ? schema->n_fields : 1, sizeof *w->key_len);
     size_t keys_cap = 0;

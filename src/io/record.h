@@ -73,6 +73,10 @@ struct rec_writer;
  * field name (the message lists the valid ones) or an open failure. */
 struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_opts *opts, char *err, size_t errlen);
 
+/* Whether a -f list names only fields of the schema (and at least one), with
+ * rec_open's message otherwise: a command checks it before creating files. */
+bool rec_fields_valid(const struct rec_schema *schema, const char *fields, char *err, size_t errlen);
+
 /* Parses a -O value: "csv" or "json" (also "jsonl", "ndjson"). */
 bool rec_format_parse(const char *text, enum rec_format *out);
 /* "name,name,..." of every field (for --list-output-fields); static buffer per schema call. */

@@ -1,4 +1,4 @@
-/* lab_cmd.c — `mpcensus lab up|down|truth|probe`: runs the lab subcommand its options (lab_options.c) ask for. */
+/* lab_cmd.c — `mpcensus lab up|down|truth|attribution|probe`: runs the lab subcommand its options (lab_options.c) ask for. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,7 @@
 #include "lab/lab.h"
 #include "lab/lab_options.h"
 #include "lab/lab_probe.h"
-#include "lab/truth.h"
-#include "lab/lab_ext_cmd.h"   /* lab attribution, lab truth --with-as/--months/--summary */
+#include "lab/lab_ext_cmd.h"
 
 static int cmd_up(int argc, char **argv)
 {
@@ -85,40 +84,6 @@ static int cmd_down(int argc, char **argv)
     return 0;
 }
 
-static int cmd_truth(int argc, char **argv)
-{
-    struct lab_truth_args a;
-    int prc = lab_truth_parse(argc, argv, &a);
-    if (prc)
-        return prc == 1 ? 0 : 2;
-    static struct lab_spec spec;
-    char err[1024];
-    if (!spec_load(a.spec, &spec, err, sizeof err)) {
-        fprintf(stderr, "mpcensus lab truth: %s\n", err);
-        return 1;
-    }
-    struct truth_opts o = {.month = a.month, .v0 = a.v0, .v1 = a.v1, .with_profile = a.with_profile,
-                           .ports = a.ports ? a.ports : spec.ports, .n_ports = a.ports ? a.n_ports : spec.n_ports};
-    struct outfile *out = outfile_open(a.output, err, sizeof err);
-    if (!out) {
-        fprintf(stderr, "mpcensus lab truth: %s\n", err);
-        return 1;
-    }
-    /* truth.c prints to a stdio stream: it goes through the outfile (whole lines, checked writes) */
-    FILE *stream = outfile_stream(out);
-    if (stream) {
-        static char buf[1 << 16];
-        setvbuf(stream, buf, _IOFBF, sizeof buf);
-        truth_write_csv(&spec, &o, stream);
-        fclose(stream);
-    }
-    if (outfile_close(out, err, sizeof err) < 0 || !stream) {
-        fprintf(stderr, "mpcensus lab truth: %s\n", stream ? err : "out of memory");
-        return 1;
-    }
-    return 0;
-}
-
 int cmd_lab(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -129,15 +94,13 @@ int cmd_lab(int argc, char **argv)
         return cmd_up(argc - 1, argv + 1);
     if (!strcmp(argv[1], "down"))
         return cmd_down(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "truth") && lab_truth_ext_wanted(argc - 1, argv + 1))
-        return cmd_lab_truth_ext(argc - 1, argv + 1);   /* lab_truth_cmd.c: --with-as, --months, --summary, -O */
     if (!strcmp(argv[1], "truth"))
-        return cmd_truth(argc - 1, argv + 1);
+        return cmd_lab_truth(argc - 1, argv + 1);
     if (!strcmp(argv[1], "attribution"))
         return cmd_lab_attribution(argc - 1, argv + 1);
     if (!strcmp(argv[1], "probe"))
         return cmd_lab_probe(argc - 1, argv + 1);
-    fprintf(stderr, "mpcensus lab: unknown subcommand '%s' (up, down, truth, probe; see 'mpcensus lab --help')\n",
+    fprintf(stderr, "mpcensus lab: unknown subcommand '%s' (up, down, truth, attribution, probe; see 'mpcensus lab --help')\n",
             argv[1]);
     return 2;
 }

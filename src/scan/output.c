@@ -61,15 +61,7 @@ const char *output_all_fields(void)
 
 bool output_fields_valid(bool dryrun, const char *fields, char *err, size_t errlen)
 {
-    /* the writer's own check, on a writer that writes nowhere */
-    struct outfile *null = outfile_open("/dev/null", err, errlen);
-    if (!null)
-        return false;
-    struct rec_opts ro = {.fields = fields, .out = null, .no_header = true};
-    struct rec_writer *w = rec_open(dryrun ? &scan_dryrun_schema : &scan_record_schema, &ro, err, errlen);
-    rec_close(w, NULL, 0);
-    outfile_close(null, NULL, 0);
-    return w != NULL;
+    return rec_fields_valid(dryrun ? &scan_dryrun_schema : &scan_record_schema, fields, err, errlen);
 }
 
 static int open_schema(struct scan_output *o, const struct rec_schema *schema, const char *path,

@@ -6,7 +6,7 @@
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
-PKGS     := libpcap openssl nettle zlib libisal libzstd liblzma
+PKGS     := libpcap openssl nettle zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
@@ -60,6 +60,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
+FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

@@ -156,7 +156,9 @@ static void emit_settings(struct plot *p, const struct chart *c, bool logy)
     plot_raw(p, "\nset ylabel ");
     plot_str(p, c->ylabel ? c->ylabel : "", GP_LITERAL);
     plot_raw(p, "\n");
-    if (c->key_inside)
+    if (c->key_below)
+        plot_cmd(p, "set key outside below center horizontal Left reverse samplen 2.5 spacing 1.1 maxcols 2 noopaque");
+    else if (c->key_inside)
         plot_cmd(p, "set key inside left top vertical Left reverse samplen 2 spacing 1.1 opaque");
     else
         plot_cmd(p, "set key outside right top vertical Left reverse samplen 2.5 spacing 1.2 noopaque");
@@ -191,6 +193,16 @@ static void emit_settings(struct plot *p, const struct chart *c, bool logy)
         else
             plot_cmd(p, "set yrange [0:1]");
     }
+    /* small counts: one tic per unit instead of 0.5 steps */
+    bool integers = yhi > 0 && yhi <= 8 && !logy;
+    for (size_t i = 0; integers && i < c->n_series; i++)
+        for (size_t k = 0; k < c->s[i].n; k++)
+            if (isfinite(c->s[i].y[k]) && c->s[i].y[k] != floor(c->s[i].y[k]))
+                integers = false;
+    if (integers)
+        plot_cmd(p, "set ytics 1");
+    else
+        plot_cmd(p, "set ytics autofreq");
     if (c->fixed_x) {
         plot_cmd(p, "set xrange [%.10g:%.10g]", c->xmin, c->xmax);
     } else if (c->xkind != CX_CAT && isfinite(xlo) && xlo == xhi) {
@@ -231,7 +243,8 @@ static void emit_settings(struct plot *p, const struct chart *c, bool logy)
         if (c->vline_label) {
             plot_raw(p, "set label 1 ");
             plot_str(p, c->vline_label, GP_LITERAL);
-            sb_printf(&p->s, " at %.10g, graph 0.96 offset 0.6,0 left front tc rgb '%s'\n", c->vline, plot_palette[1]);
+            sb_printf(&p->s, " at %.10g, graph %s offset 0.6,0 left front tc rgb '%s'\n", c->vline,
+                      c->vline_label_low ? "0.04" : "0.96", plot_palette[1]);
         }
     }
     bool boxes = c->bars != CB_NONE;
@@ -326,6 +339,8 @@ void chart_emit(struct plot *p, const struct chart *c, unsigned panel)
         sb_printf(&p->s, "$P%u_%zu using 1:2 with %s lt %d", panel, i, style_word(st), colour);
         if (st == SS_BOXES)
             sb_printf(&p->s, " fc rgb '%s'", plot_palette[(colour - 1) % 8]);
+        else if (s->dash > 1)
+            sb_printf(&p->s, " dt %d", s->dash);
         plot_raw(p, " title ");
         plot_str(p, s->name, GP_LITERAL);
     }

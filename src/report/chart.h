@@ -15,6 +15,7 @@ struct chart_series {
     char *name;
     enum series_style style;
     int colour;              /* 1..8: palette entry; 0: by position */
+    int dash;                /* gnuplot dash type: 0 or 1 solid, 2 dashed, ... */
     double *x, *y;
     size_t n, cap;
 };
@@ -30,12 +31,14 @@ struct chart {
     size_t n_series, cap_series;
     bool logy_auto;          /* log y axis when positive values span more than two decades (lines only) */
     bool y_from_zero;
-    bool key_inside;
+    bool key_inside;         /* key in the top left corner (small multiples) instead of outside right */
+    bool key_below;          /* key under the panel, in columns */
     bool fixed_x;            /* x range [xmin, xmax] instead of autoscale */
     double xmin, xmax;         /* key in the top left corner (small multiples) instead of outside right */
     bool has_vline;
     double vline;
     char *vline_label;
+    bool vline_label_low;    /* label at the bottom of the line instead of the top */
     bool failed;             /* out of memory */
 };
 

@@ -27,16 +27,26 @@ int fig_draw_http(const struct figure *f, const struct rowset *rs, struct plot *
             panel_of[mi] = (int)n;
             struct chart *c = &panels[n++];
             chart_init(c, CX_NUM, "delta = MPTCP - TCP (ms)", "share of targets (CDF)");
-            c->key_inside = true;
+            c->key_below = true;
             chart_title(c, metric_names[mi]);
             chart_vline(c, 0, "no difference");
+            c->vline_label_low = true;
         }
         struct chart *c = &panels[panel_of[mi]];
         char name[160];
         const char *cl = rs_text(rs, r, ccl), *sc = rs_text(rs, r, csch);
-        snprintf(name, sizeof name, "%s, %s (%lld targets, median %+.1f ms)", cl ? cl : "?", sc ? sc : "?",
+        snprintf(name, sizeof name, "%s, %s: %lld, median %+.1f ms", cl ? cl : "?", sc ? sc : "?",
                  (long long)rs_int(rs, r, ctg, 0), rs_num(rs, r, cmed));
-        size_t s = chart_series(c, name, SS_LINES);
+        size_t before = c->n_series, s = chart_series(c, name, SS_LINES);
+        if (c->n_series > before) {
+            /* colour by trace class, dashes for https: the same class looks alike in every panel */
+            static const char *const classes[] = {"mptcp", "middlebox", "no-mptcp", "unreachable", "untraced"};
+            c->s[s].colour = 7;
+            for (int k = 0; k < 5; k++)
+                if (cl && !strcmp(cl, classes[k]))
+                    c->s[s].colour = k == 0 ? 3 : k == 1 ? 2 : k == 2 ? 5 : k == 3 ? 6 : 1;
+            c->s[s].dash = sc && !strcmp(sc, "https") ? 2 : 1;
+        }
         chart_point(c, s, rs_num(rs, r, cd), rs_num(rs, r, cq));
     }
     /* panels in metric order */

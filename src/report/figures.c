@@ -59,8 +59,9 @@ const struct figure report_figures[] = {
     {"fig10-http", "Fig. 10", "HTTP(S) over MPTCP vs TCP", "http", FM_RANGE, -1, 0, 0, false,
      "Per target (address, port, scheme) and metric: delta = median of its MPTCP runs - median of its TCP runs "
      "(runs without error). One CDF over the targets per trace class (the latest v1 trace of that address and "
-     "port, else v0, else untraced) and scheme; positive deltas mean MPTCP was slower.",
-     W, HP, fig_draw_http, NULL},
+     "port, else v0, else untraced; one colour each) and scheme (http solid, https dashed); the key gives the "
+     "targets and the median delta of each line. Positive deltas mean MPTCP was slower.",
+     W, 1000, fig_draw_http, NULL},
     {"fig11-pcap-shares", "Fig. 11", "MPTCP share of passive traffic", "pcap", FM_RANGE, -1, 0, 0, false,
      "Per imported passive trace (by its first packet): the share of TCP flows that carry MPTCP (subflows, "
      "unlinked joins, mid-stream) and the share of TCP IP bytes in those flows.",

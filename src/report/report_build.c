@@ -58,7 +58,7 @@ int report_query(struct report *r, const char *stem, const char *query, const st
     return 0;
 }
 
-void report_query_command(struct report *r, const char *query, const struct query_params *p, struct strbuf *out)
+void report_query_text(struct report *r, const char *query, const struct query_params *p, struct strbuf *out)
 {
     struct strbuf c;
     sb_init(&c);
@@ -81,6 +81,15 @@ void report_query_command(struct report *r, const char *query, const struct quer
     if (p->asn)
         sb_printf(&c, " --asn %s", p->asn);
     sb_puts(&c, " --csv");
+    sb_puts(out, sb_str(&c));
+    sb_free(&c);
+}
+
+void report_query_command(struct report *r, const char *query, const struct query_params *p, struct strbuf *out)
+{
+    struct strbuf c;
+    sb_init(&c);
+    report_query_text(r, query, p, &c);
     esc_html(out, sb_str(&c));
     sb_free(&c);
 }
@@ -280,6 +289,11 @@ static int do_figure(struct report *r, const struct figure *f, struct report_res
     snprintf(name, sizeof name, "%s.svg", f->stem);
     json_kv_str(j, "svg", drawn && !is_table ? name : NULL);
     json_kv_u64(j, "rows", rs.nrows);
+    struct strbuf cmdline;
+    sb_init(&cmdline);
+    report_query_text(r, f->query, &p, &cmdline);
+    json_kv_str(j, "command", sb_str(&cmdline));
+    sb_free(&cmdline);
     json_kv_str(j, "no_data", drawn ? NULL : sb_str(&why));
     json_obj_end(j);
     sb_free(&cap);

@@ -43,7 +43,8 @@ struct report {
  * (archive_query_write) and collects the same rows into rs (initialised here). */
 int report_query(struct report *r, const char *stem, const char *query, const struct query_params *p,
                  struct rowset *rs, char *err, size_t errlen);
-/* The `mpcensus archive query ...` command that prints that CSV, HTML-escaped into out. */
+/* The `mpcensus archive query ...` command that prints that CSV: as text, and HTML-escaped. */
+void report_query_text(struct report *r, const char *query, const struct query_params *p, struct strbuf *out);
 void report_query_command(struct report *r, const char *query, const struct query_params *p, struct strbuf *out);
 /* The summary block (latest month's truly-MPTCP hosts, change against three months before, data sources). */
 int report_summary(struct report *r, struct strbuf *out, char *err, size_t errlen);

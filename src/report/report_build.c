@@ -58,11 +58,33 @@ int report_query(struct report *r, const char *stem, const char *query, const st
     return 0;
 }
 
+/* The archive path as one shell word (single quotes when it has anything but [A-Za-z0-9_./+-]), so the shown command runs as is. */
+static void shell_word(struct strbuf *b, const char *s)
+{
+    bool plain = *s != 0;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr("_./+-", *c)))
+            plain = false;
+    if (plain) {
+        sb_puts(b, s);
+        return;
+    }
+    sb_putc(b, '\'');
+    for (const char *c = s; *c; c++) {
+        if (*c == '\'')
+            sb_puts(b, "'\\''");
+        else
+            sb_putc(b, *c);
+    }
+    sb_putc(b, '\'');
+}
+
 void report_query_text(struct report *r, const char *query, const struct query_params *p, struct strbuf *out)
 {
     struct strbuf c;
     sb_init(&c);
-    sb_printf(&c, "mpcensus archive query %s --db %s", query, r->o->db);
+    sb_printf(&c, "mpcensus archive query %s --db ", query);
+    shell_word(&c, r->o->db);
     char a[16], b[16];
     if (p->from >= 0 && p->from == p->to)
         sb_printf(&c, " --month %s", args_month_format(p->from, a, sizeof a));

@@ -20,7 +20,7 @@ s = s.replace('Org Eight', '"><img src=x onerror=alert(2)> ]]> \u2028 </script>'
 s = s.replace('|FOUR|', "|F&amp;OUR's %s ]]>|")                            # an AS name
 open(p, 'w').write(s)
 PY
-DB=$T/a.db
+DB="$T/my census's.db"   # a path the shown commands must quote
 "$BIN" archive import -q --db "$DB" $(cat "$T/files.txt") "$T"/trace-2024-05.json "$T"/trace-2024-06.json \
     "$T"/http-2024-06.csv "$T"/pcap-0.json "$T"/pcap-1.json || { echo "FAIL: import"; exit 1; }
 "$BIN" archive attribute -q --db "$DB" --pfx2as "$T/pfx2as-v4.txt" --pfx2as "$T/pfx2as-v6.txt" \

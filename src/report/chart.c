@@ -159,9 +159,11 @@ static void emit_settings(struct plot *p, const struct chart *c, bool logy)
     if (c->key_below)
         plot_cmd(p, "set key outside below center horizontal Left reverse samplen 2.5 spacing 1.1 maxcols 2 noopaque");
     else if (c->key_inside)
-        plot_cmd(p, "set key inside left top vertical Left reverse samplen 2 spacing 1.1 opaque");
+        plot_cmd(p, "set key inside right top vertical Left reverse samplen 2 spacing 1.1 opaque");
     else
         plot_cmd(p, "set key outside right top vertical Left reverse samplen 2.5 spacing 1.2 noopaque");
+    /* an inside key gets headroom above the data instead of covering it */
+    plot_cmd(p, c->key_inside ? "set offsets 0, 0, graph 0.45, 0" : "set offsets 0, 0, 0, 0");
     /* x and y extents, so a single point or an all-zero series gets a range instead of a gnuplot warning */
     double xlo = INFINITY, xhi = -INFINITY, yhi = -INFINITY;
     for (size_t i = 0; i < c->n_series; i++)

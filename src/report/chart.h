@@ -31,10 +31,10 @@ struct chart {
     size_t n_series, cap_series;
     bool logy_auto;          /* log y axis when positive values span more than two decades (lines only) */
     bool y_from_zero;
-    bool key_inside;         /* key in the top left corner (small multiples) instead of outside right */
+    bool key_inside;         /* key in the top right corner (small multiples) instead of outside right */
     bool key_below;          /* key under the panel, in columns */
     bool fixed_x;            /* x range [xmin, xmax] instead of autoscale */
-    double xmin, xmax;         /* key in the top left corner (small multiples) instead of outside right */
+    double xmin, xmax;         /* key in the top right corner (small multiples) instead of outside right */
     bool has_vline;
     double vline;
     char *vline_label;

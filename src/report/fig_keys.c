@@ -32,10 +32,10 @@ int fig_draw_hamming(const struct figure *f, const struct rowset *rs, struct plo
             c->xmax = 64;
             char title[256];
             double pv = rs_num(rs, r, cpv);
-            snprintf(title, sizeof title, "%s port %lld: %lld keys, mean %.1f, chi2 %.1f (dof %lld), p %.2g",
-                     fig_version_name((int)rs_int(rs, r, cv, -1)), (long long)rs_int(rs, r, cp, 0),
-                     (long long)rs_int(rs, r, ct, 0), rs_num(rs, r, cmean), rs_num(rs, r, cchi),
-                     (long long)rs_int(rs, r, cdof, 0), isfinite(pv) ? pv : NAN);
+            snprintf(title, sizeof title, "v%lld port %lld: %lld keys, mean %.1f, chi2(%lld) = %.0f, p = %.2g",
+                     (long long)rs_int(rs, r, cv, -1), (long long)rs_int(rs, r, cp, 0),
+                     (long long)rs_int(rs, r, ct, 0), rs_num(rs, r, cmean), (long long)rs_int(rs, r, cdof, 0),
+                     rs_num(rs, r, cchi), isfinite(pv) ? pv : NAN);
             chart_title(c, title);
             chart_series(c, "all replies with a key", SS_BOXES);
             chart_series(c, "of them verdict mptcp", SS_BOXES);

@@ -111,6 +111,7 @@ def main():
             'goog:loggingPrefs': {'browser': 'ALL'}}}}
         sess = d.call('POST', '/session', caps)
         d.sid = sess['sessionId']
+        # SHOT_HEIGHT: a taller first screenshot (README); the checks run at 1366x768 either way
         d.s('POST', '/window/rect', {'width': 1366, 'height': 768})
         d.s('POST', '/url', {'url': 'file://' + os.path.abspath(index)})
         # images decode asynchronously: wait until every one is complete (or failed)
@@ -127,6 +128,8 @@ def main():
         except RuntimeError:
             res['console'] = d.s('POST', '/log', {'type': 'browser'})
         # the first screen as a reader at 1366x768 sees it
+        if os.environ.get('SHOT_HEIGHT'):
+            d.s('POST', '/window/rect', {'width': 1366, 'height': int(os.environ['SHOT_HEIGHT'])})
         with open(shot, 'wb') as f:
             f.write(base64.b64decode(d.s('GET', '/screenshot')))
         for eid, path in extra:

@@ -61,6 +61,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
+FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

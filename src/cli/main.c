@@ -8,6 +8,7 @@
 #include "decode/decode.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
+#include "report/report.h"
 #include "scan/scan.h"
 
 #define MPCENSUS_VERSION "0.1.0"
@@ -23,6 +24,7 @@ static const struct command commands[] = {
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of pcap/pcapng traces (gzip, zstd, xz)"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
+    {"report", cmd_report, "the paper's figures and tables from an archive as a self-contained HTML report"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -159,7 +159,7 @@ rows = [json.loads(l) for l in open(t + "/load.json")]
 ok = [r for r in rows if r["error"] is None]
 ev = []
 for r in rows:
-    h, m, s = r["started"][11:-1].split(":")
+    h, m, s = r["timestamp"][11:-1].split(":")
     t0 = int(h) * 3600 + int(m) * 60 + float(s)
     ev.append((t0, 1))
     ev.append((t0 + r["total_ms"] / 1000, -1))

@@ -105,7 +105,7 @@ static const struct arg_section sections[] = {
      "One record per transfer: target, port, scheme, host, run, transport (mptcp|tcp), label, mptcp_active, "
      "mptcp_at_connect, fallback, subflows, add_addr, add_addr_accepted, add_addr_complete, announced, paths, token, "
      "connect_ms, tls_ms, ttfb_ms, total_ms, http_status, bytes, tls_verify, local_addr, local_port, info_errno, "
-     "error, started. 'mpcensus http --list-output-fields' prints them; README.md says what each means.\n"
+     "error, timestamp. 'mpcensus http --list-output-fields' prints them; README.md says what each means.\n"
      "\n"
      "Error classes (the error field starts with one): mptcp-unavailable, timeout, refused, unreachable, reset, tls, "
      "http, body-limit, interrupted, connect, other."},

@@ -14,7 +14,7 @@ enum {
     F_MPTCP_ACTIVE, F_MPTCP_AT_CONNECT, F_FALLBACK, F_SUBFLOWS, F_ADD_ADDR, F_ADD_ADDR_ACCEPTED,
     F_ADD_ADDR_COMPLETE, F_ANNOUNCED, F_PATHS, F_TOKEN,
     F_CONNECT_MS, F_TLS_MS, F_TTFB_MS, F_TOTAL_MS, F_HTTP_STATUS, F_BYTES, F_TLS_VERIFY,
-    F_LOCAL_ADDR, F_LOCAL_PORT, F_INFO_ERRNO, F_ERROR, F_STARTED, F_COUNT
+    F_LOCAL_ADDR, F_LOCAL_PORT, F_INFO_ERRNO, F_ERROR, F_TIMESTAMP, F_COUNT
 };
 
 static const struct rec_field fields[F_COUNT] = {
@@ -57,7 +57,7 @@ static const struct rec_field fields[F_COUNT] = {
                       "answer of getsockopt(SOL_MPTCP, MPTCP_[FULL_]INFO) at the end: ok, EOPNOTSUPP / ENOPROTOOPT "
                       "(fallback: IPv4 / IPv6), ...; null for tcp"},
     [F_ERROR] = {"error", REC_STR, "null on success, else CLASS: detail (see README)"},
-    [F_STARTED] = {"started", REC_STR, "UTC start time of the transfer, microseconds"},
+    [F_TIMESTAMP] = {"timestamp", REC_STR, "UTC start time of the transfer, microseconds (the name scan and trace use)"},
 };
 
 const struct rec_schema http_schema = {"http", fields, F_COUNT};
@@ -225,6 +225,6 @@ int http_output_write(struct rec_writer *w, const struct http_target *tg, unsign
     rec_set_str(w, F_ERROR, r->error == HTTP_OK ? NULL : r->error_text);
     char st[48];
     started_text(r->started_us, st, sizeof st);
-    rec_set_str(w, F_STARTED, st);
+    rec_set_str(w, F_TIMESTAMP, st);
     return rec_emit(w);
 }

@@ -60,6 +60,7 @@ static inline enum behaviour behaviour_syn_view(enum behaviour b)
 #define SPEC_MAX_PREFIXES 32
 #define SPEC_MAX_ROUTERS 16
 #define SPEC_MAX_ORGS 8
+#define SPEC_MAX_MONTH 100000     /* months are numbered 0 .. SPEC_MAX_MONTH */
 #define SPEC_NAME_LEN 24
 
 struct cidr {

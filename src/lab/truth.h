@@ -2,7 +2,6 @@
 #ifndef LAB_TRUTH_H
 #define LAB_TRUTH_H
 
-#include <stdio.h>
 #include "lab/spec.h"
 
 /* The verdicts a correct scanner reports, plus silent (no answer). Spelled
@@ -25,15 +24,5 @@ const char *truth_verdict_name(enum truth_verdict v);
  * profile index `profile` (PROFILE_ABSENT: silent) on `port`: simulates the
  * SYN through the profile's middleboxes, the host's answer, and the way back. */
 enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint16_t port, int version);
-
-struct truth_opts {
-    int month;
-    const uint16_t *ports;
-    unsigned n_ports;
-    bool v0, v1;
-    bool with_profile;   /* append a `profile` column */
-};
-/* Writes the CSV (header `daddr,dport,probe_version,verdict`). Returns false on write error. */
-bool truth_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out);
 
 #endif

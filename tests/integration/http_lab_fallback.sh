@@ -80,6 +80,15 @@ assert sum(r["mptcp_active"] for r in rows if r["metric"] == "total") == 12, row
 PY
 ok "summary: one row per target and metric, every run paired"
 
+# the records feed `archive import` as they are (format told by the header, month from the timestamps)
+"$MPCENSUS" archive import --db "$LAB_TMP/a.db" "$LAB_TMP/runs.json" 2>"$LAB_TMP/import.err" ||
+    { cat "$LAB_TMP/import.err"; fail "archive import of the http records"; }
+want_month=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["timestamp"][:7])' "$LAB_TMP/runs.json")
+grep -q "http (json), month $want_month, 72 rows, 0 bad" "$LAB_TMP/import.err" || fail "import: $(cat "$LAB_TMP/import.err")"
+got=$(sqlite3 "$LAB_TMP/a.db" "SELECT count(*), sum(mptcp_active), sum(fallback), sum(tls_ms > 0), count(error) FROM http_rows")
+[ "$got" = "72|12|24|36|0" ] || fail "archive http_rows: $got (want 72 rows, 12 MPTCP-active, 24 fallbacks, 36 HTTPS, 0 errors)"
+ok "archive import takes the records: 72 rows, month $want_month from their timestamps, the same flags (sqlite3)"
+
 # scan output as input: --verdict mptcp must choose exactly what the lab's truth calls mptcp
 # shellcheck disable=SC2086
 ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -i "$VANTAGE_IF" -S "$VANTAGE_V4,$VANTAGE_V6" -G "$GATEWAY_MAC" \

@@ -6,6 +6,7 @@
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
 #include "scan/scan.h"
+#include "trace/trace.h"
 
 #define MPCENSUS_VERSION "0.1.0"
 
@@ -17,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
+    {"trace", cmd_trace, "stateless Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},

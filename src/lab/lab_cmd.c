@@ -12,6 +12,7 @@
 #include "lab/lab.h"
 #include "lab/lab_probe.h"
 #include "lab/truth.h"
+#include "lab/truth_trace.h"
 
 static const char lab_usage[] =
     "usage: mpcensus lab <up|down|truth|probe> [options]\n"
@@ -33,11 +34,16 @@ static const char lab_usage[] =
     "      namespaces (and their veths) and state files. Idempotent. --all removes\n"
     "      every lab that has a state file in " LAB_STATE_DIR ".\n"
     "  mpcensus lab truth SPEC [--month N] [--ports 80,443] [--mptcp-version 0|1|both]\n"
-    "                    [--with-profile] [-o FILE]\n"
+    "                    [--with-profile] [--trace] [-o FILE]\n"
     "      Prints CSV `daddr,dport,probe_version,verdict` for every population\n"
     "      address, port and probe version: the verdict a correct scanner reports\n"
     "      (mptcp, mirrored, version-mismatch, malformed, tcp, closed, silent).\n"
     "      --with-profile adds a `profile` column (profile name or `absent`).\n"
+    "      --trace prints what a correct `mpcensus trace` reports instead:\n"
+    "      `daddr,dport,probe_version,class,hop,change,dest_hops,end_icmp,end_hop`\n"
+    "      (class mptcp, middlebox, no-mptcp or unreachable; hop: first hop whose\n"
+    "      ICMP quote shows the change, or the proxy's hop; change -MP_CAPABLE,\n"
+    "      mptcp.key or proxy; end_icmp admin-prohibited).\n"
     "  mpcensus lab probe --dst ADDR --port P [--mptcp-version 0|1|none] [--ttl N]\n"
     "                    [--key HEX] [--src ADDR] [--count N] [--targets FILE]\n"
     "                    [--iface IF --gateway-mac MAC]\n"
@@ -46,11 +52,12 @@ static const char lab_usage[] =
     "      captured with tcpdump. 'mpcensus lab probe --help' has the details.\n"
     "\n"
     "SPEC (one directive per line, '#' comments):\n"
-    "  seed N | routers N | router K quote8 | router K ratelimit MS | ports P,P\n"
+    "  seed N | routers N | router K quote8 | router K ratelimit MS | router K strip\n"
+    "  ports P,P\n"
     "  prefix CIDR... | infra CIDR4 CIDR6 | churn PERCENT | site-routers yes|no\n"
     "  router-addresses yes|no | vantage-in-population yes|no\n"
     "  profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent]\n"
-    "          [mbox=strip,strip-synack,keyrw,mirror] [months=A-B]\n"
+    "          [mbox=strip,strip-synack,keyrw,mirror,proxy,prohibit] [months=A-B]\n"
     "  org CIDR FROM_PROFILE TO_PROFILE [start=MONTH] [step=PERCENT]\n"
     "  BEHAVIOUR: kernel-v1 tcp closed silent v0 v0-mismatch v0v1 malformed\n"
     "  Examples: lab/demo.spec (every verdict), lab/scale.spec (131,072 v1 hosts).\n"
@@ -193,8 +200,10 @@ static int cmd_truth(int argc, char **argv)
     static const struct option longopts[] = {
         {"month", required_argument, NULL, 'm'}, {"ports", required_argument, NULL, 'p'},
         {"mptcp-version", required_argument, NULL, 'v'}, {"with-profile", no_argument, NULL, 'P'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'}, {"trace", no_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     struct truth_opts o = {.v0 = true, .v1 = true};
+    bool trace = false;
     const char *ports_arg = NULL, *out_path = NULL;
     uint16_t ports[SPEC_MAX_PORTS];
     int c;
@@ -213,6 +222,7 @@ static int cmd_truth(int argc, char **argv)
             else return usage_error("--mptcp-version takes 0, 1 or both");
             break;
         case 'P': o.with_profile = true; break;
+        case 't': trace = true; break;
         case 'o': out_path = optarg; break;
         case 'h': fputs(lab_usage, stdout); return 0;
         default: return usage_error("bad option for 'lab truth'");
@@ -257,7 +267,7 @@ static int cmd_truth(int argc, char **argv)
     }
     static char buf[1 << 16];
     setvbuf(out, buf, _IOFBF, sizeof buf);
-    bool ok = truth_write_csv(&spec, &o, out);
+    bool ok = trace ? truth_trace_write_csv(&spec, &o, out) : truth_write_csv(&spec, &o, out);
     if (out != stdout && fclose(out) != 0)
         ok = false;
     if (!ok) {

@@ -417,8 +417,8 @@ void ts_verdict(const struct tstate *st, const struct ts_params *p, struct trace
         v->end = END_REACHED;
     else if (st->end_ttl)
         v->end = END_UNREACHABLE;
-    else if (v->last_ttl >= p->max_ttl)
-        v->end = END_MAX_TTL;
+    else if (top_answer(st->hop, 1, st->max_ttl) + p->gap_limit > p->max_ttl)
+        v->end = END_MAX_TTL; /* the TTLs ran out before the gap limit was reached */
     else
         v->end = END_GAP;
 }

@@ -117,7 +117,8 @@ static const struct arg_opt opts[] = {
     {'i', "interface", "IFACE", ARG_STRING, &cfg.iface,
      "Send Ethernet frames on IFACE through AF_PACKET (needs -S and -G, as scan). Default: raw IP sockets through "
      "the kernel's routing, source address chosen by the kernel for the first target of each family."},
-    {'S', "source-ip", "ADDR[,ADDR]", ARG_ADDRS, &cfg.sources, "Source IPv4 and/or IPv6 address."},
+    {'S', "source-ip", "ADDR[,ADDR]", ARG_ADDRS, &cfg.sources,
+     "Source IPv4 and/or IPv6 address. Targets of a family without one are skipped (and counted)."},
     {'G', "gateway-mac", "MAC", ARG_MAC, cfg.gw_mac, "Next-hop MAC for -i.", .seen = &cfg.gw_mac_given},
     {'o', "output-file", "FILE", ARG_STRING, &cfg.output, "Records to FILE (default '-': standard output).", "Output"},
     {'O', "output-module", "json|csv", ARG_CHOICE, &format_index,
@@ -326,7 +327,8 @@ int cmd_trace(int argc, char **argv)
         goto done;
     }
 
-    struct sources src = {.enc = enc, .raw = !cfg.iface};
+    /* with -S the given families are all there is; without, the kernel picks per family */
+    struct sources src = {.enc = enc, .raw = !cfg.iface && cfg.sources.n == 0};
     struct tt_load load = {.ports = ports, .n_ports = n_ports, .verdicts = cfg.verdicts, .max_hint = cfg.max_ttl,
                            .family_ok = family_ok, .user = &src};
     for (int i = 0; i < cfg.n_operands; i++)

@@ -98,7 +98,7 @@ done
 echo "run $((RUNS + 1)) (without the proxy check, for comparison):"
 run_mpcensus mpcensus-no-proxy "$T/scan.csv" --no-proxy-check
 echo
-python3 - "$results" <<'PY'
+python3 - "$results" "$RATE" <<'PY'
 import sys
 from collections import defaultdict
 rows = defaultdict(list)
@@ -107,7 +107,7 @@ for line in open(sys.argv[1]):
     rows[f[0]].append((float(f[5]), float(f[6])))
 sc = rows["scamper"]
 best = lambda k, i: max(x[i] for x in rows[k])
-print("best of runs at %s probes/s:" % "the same rate")
+print("best of runs, both tools configured to %s probes/s:" % sys.argv[2])
 for k in ("scamper", "mpcensus-scan-csv", "mpcensus-list", "mpcensus-no-proxy"):
     if rows[k]:
         ratio = best(k, 0) / best("scamper", 0)

@@ -169,6 +169,15 @@ static bool send_item(struct trace_run *r, const struct pool_item *p, uint64_t n
     bool sent = false;
     struct tstate *st = r->slots[p->slot];
     struct ts_item it = {p->ttl, p->echo};
+    if (!it.echo && !st->est && st->batch == r->batch && it.ttl > st->batch_ttl) {
+        /* While the distance is unknown, a second SYN of one batch above the
+         * first may reach the host as well before the first one's answer can
+         * be read: it waits for a later batch (no reply is read within one). */
+        if (!pool_push(r, p->slot, &it))
+            fail(r, "trace", "out of memory");
+        r->deferred++;
+        return false;
+    }
     if (st->pending)
         st->pending--;
     if (ts_still_needed(st, &it)) {
@@ -190,6 +199,10 @@ static bool send_item(struct trace_run *r, const struct pool_item *p, uint64_t n
             fail(r, "send", err);
         } else {
             sent = true;
+            if (!it.echo) {
+                st->batch = r->batch;
+                st->batch_ttl = it.ttl;
+            }
             r->st.probes++;
             if (it.echo)
                 r->st.echo_probes++;
@@ -464,6 +477,7 @@ int trace_engine_run(struct trace_run *r)
         }
         last = now;
         unsigned sent = 0, drawn = 0;
+        r->batch++;
         while (r->n_pool && credit >= 1 && sent < MAX_BURST && drawn < 16 * MAX_BURST) {
             struct pool_item p = draw(r);
             drawn++;

@@ -49,6 +49,8 @@ struct trace_run {
     struct timeout_fifo *timeouts;
     struct replan_q *replan;
     uint64_t rng;
+    uint32_t batch;              /* send batches so far (replies are read between batches) */
+    uint64_t deferred;
     uint64_t t_start_ns;
     struct trace_stats st;
     char error[512];             /* a send/receive/output failure that ended the run */

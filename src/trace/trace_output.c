@@ -22,7 +22,7 @@ static const struct rec_field fields[F_COUNT] = {
     [F_HOP] = {"hop", REC_NUM, "middlebox: first hop whose quote shows the change (the proxy's hop for a proxy), else null"},
     [F_CHANGES] = {"changes", REC_JSON, "every change seen on the path: a field name, +OPTION, -OPTION or proxy"},
     [F_DEST_HOPS] = {"dest_hops", REC_NUM, "the host's distance in hops (for a proxy: measured by ICMP echo beyond it)"},
-    [F_REPLY] = {"reply", REC_STR, "synack or rst from the host (the lowest TTL that reached it), null if none"},
+    [F_REPLY] = {"reply", REC_STR, "synack or rst from the host (its first SYN-ACK, else a RST), null if none"},
     [F_SYNACK_MPTCP] = {"synack_mptcp", REC_STR, "MP_CAPABLE in that SYN-ACK: own, echo, other-version, malformed or none"},
     [F_MPTCP_VERSION] = {"mptcp_version", REC_NUM, "version of that MP_CAPABLE"},
     [F_MPTCP_KEY] = {"mptcp_key", REC_STR, "its key, 16 hex digits"},
@@ -34,12 +34,13 @@ static const struct rec_field fields[F_COUNT] = {
     [F_HOPS_ANSWERED] = {"hops_answered", REC_NUM, "TTLs that got an answer"},
     [F_PARTIAL_HOPS] = {"partial_hops", REC_NUM, "of them, ICMP quotes too short to show the TCP options (8, partial, none)"},
     [F_PROBES] = {"probes", REC_NUM, "probes sent to this target (SYNs and echoes)"},
-    [F_RTT_US] = {"rtt_us", REC_NUM, "round-trip time of the host's answer, microseconds"},
+    [F_RTT_US] = {"rtt_us", REC_NUM, "round-trip time of that answer, microseconds"},
     [F_SOURCE] = {"source", REC_STR, "our source address"},
     [F_SPORT] = {"sport", REC_NUM, "our source port (the same for every TTL)"},
     [F_TIMESTAMP] = {"timestamp", REC_STR, "when the trace of this target started, UTC"},
-    [F_HOPS] = {"hops", REC_JSON, "per TTL: hop, from, rtt_us, reply, quote, icmp_type, icmp_code, mptcp, changes, "
-                                   "added, removed, extensions"},
+    [F_HOPS] = {"hops", REC_JSON, "per TTL up to the host: hop, from, rtt_us, reply (time-exceeded, unreachable, "
+                                   "synack, rst; echo-reply where the proxy check's echo placed the host), quote, "
+                                   "icmp_type, icmp_code, mptcp, changes, added, removed, extensions"},
 };
 
 const struct rec_schema trace_schema = {"trace", fields, F_COUNT};
@@ -190,6 +191,30 @@ static void hops_json(struct json *j, const struct trace_target *t, const struct
         const struct ts_hop *h = &st->hop[ttl];
         json_obj_begin(j, JSON_COMPACT);
         json_kv_u64(j, "hop", ttl);
+        if (st->dest_inferred && ttl == st->dest_ttl && st->echo) {
+            /* no SYN went out at this TTL: the proxy check's echo found the host here */
+            const struct ts_hop *e = &st->echo[ttl];
+            json_kv_str(j, "from", ip_addr_format(&t->addr, a, sizeof a));
+            json_key(j, "rtt_us");
+            if (e->rtt_us != UINT32_MAX)
+                json_u64(j, e->rtt_us);
+            else
+                json_null(j);
+            json_kv_str(j, "reply", "echo-reply");
+            json_key(j, "quote");
+            json_null(j);
+            json_key(j, "icmp_type");
+            json_null(j);
+            json_key(j, "icmp_code");
+            json_null(j);
+            json_key(j, "mptcp");
+            json_null(j);
+            empty_lists(j);
+            json_key(j, "extensions");
+            ext_json(j, NULL);
+            json_obj_end(j);
+            continue;
+        }
         json_key(j, "from");
         if (h->reply == HR_DEST)
             json_str(j, ip_addr_format(&t->addr, a, sizeof a));
@@ -273,7 +298,7 @@ int trace_emit(struct rec_writer *w, struct trace_emit_ctx *c, const struct trac
             rec_set_str(w, F_MPTCP_KEY, buf);
         }
         rec_set_u64(w, F_REPLY_TTL, st->dest.reply_ttl);
-        const struct ts_hop *dh = &st->hop[st->dest_ttl];
+        const struct ts_hop *dh = &st->hop[st->reach_ttl];
         if (dh->rtt_us != UINT32_MAX)
             rec_set_u64(w, F_RTT_US, dh->rtt_us);
     }

@@ -51,6 +51,8 @@ struct tstate *ts_new(const struct ts_params *p, uint32_t target, const struct t
     st->est = (uint8_t)(hint <= p->max_ttl ? hint : 0);
     st->start_ns = now_ns;
     st->phase = PH_SYN;
+    st->check_on = p->proxy_check;
+    st->attempts = (uint8_t)p->attempts;
     for (size_t i = 0; i < n; i++)
         st->hop[i].rtt_us = UINT32_MAX;
     return st;
@@ -66,9 +68,24 @@ void ts_free(struct tstate *st)
     free(st);
 }
 
+/* The distance the host's reply TTL names, while it stands in for a SYN at
+ * it: a higher TTL reached the host, nothing answered at est yet, and the
+ * proxy check's echo will confirm (or refute) it. 0 otherwise. */
+static unsigned presumed_ttl(const struct tstate *st)
+{
+    if (!st->check_on || st->est_refuted || !st->have_dest || !st->est || st->est >= st->dest_ttl)
+        return 0;
+    if (st->hop[st->est].reply != HR_NONE || (st->est > 1 && st->hop[st->est - 1].reply == HR_DEST))
+        return 0;
+    return st->est;
+}
+
 static unsigned stop_ttl(const struct tstate *st)
 {
-    unsigned s = st->dest_ttl;
+    unsigned p = presumed_ttl(st);
+    unsigned s = p ? p : st->dest_ttl;
+    if (st->est_refuted && st->est < s && st->hop[st->est].reply == HR_NONE && st->hop[st->est].tries < st->attempts)
+        s = st->est + 1u; /* refuted: the SYN at est alone first */
     if (st->end_ttl && (!s || st->end_ttl < s))
         s = st->end_ttl;
     return s;
@@ -108,21 +125,27 @@ static unsigned plan_syn(struct tstate *st, const struct ts_params *p, struct ts
     return n;
 }
 
+/* One TTL at a time past the proxy (a reply from any TTL beyond the host
+ * would do as well, so the first one found is the distance): the next TTL
+ * not yet given up on, within --gap-limit of the last that answered. */
 static unsigned plan_dist(struct tstate *st, const struct ts_params *p, struct ts_item *items)
 {
-    unsigned d = st->dest_ttl, n = 0, limit;
-    if (st->echo_dist) {
-        limit = st->echo_dist - 1;
-    } else {
-        unsigned top = top_answer(st->echo, d + 1, st->max_ttl);
-        limit = (top > d ? top : d) + p->gap_limit;
-        if (limit > st->max_ttl)
-            limit = st->max_ttl;
+    unsigned d = st->dest_ttl;
+    if (st->echo_dist)
+        return 0;
+    unsigned top = top_answer(st->echo, d + 1, st->max_ttl);
+    unsigned limit = (top > d ? top : d) + p->gap_limit;
+    if (limit > st->max_ttl)
+        limit = st->max_ttl;
+    for (unsigned t = d + 1; t <= limit; t++) {
+        if (st->echo[t].reply != HR_NONE)
+            continue;
+        if (st->echo[t].tries < p->attempts) {
+            items[0] = (struct ts_item){(uint8_t)t, true};
+            return 1;
+        }
     }
-    for (unsigned t = d + 1; t <= limit; t++)
-        if (st->echo[t].reply == HR_NONE && st->echo[t].tries < p->attempts)
-            items[n++] = (struct ts_item){(uint8_t)t, true};
-    return n;
+    return 0;
 }
 
 unsigned ts_plan(struct tstate *st, const struct ts_params *p, struct ts_item *items, unsigned cap)
@@ -145,21 +168,46 @@ unsigned ts_plan(struct tstate *st, const struct ts_params *p, struct ts_item *i
                 st->phase = PH_DONE;
                 break;
             }
-            st->echo = calloc((size_t)st->max_ttl + 1, sizeof *st->echo);
             if (!st->echo) {
-                st->check = CK_NO_ANSWER;
-                st->phase = PH_DONE;
-                break;
+                st->echo = calloc((size_t)st->max_ttl + 1, sizeof *st->echo);
+                if (!st->echo) {
+                    st->check = CK_NO_ANSWER;
+                    st->phase = PH_DONE;
+                    break;
+                }
+                for (unsigned t = 0; t <= st->max_ttl; t++)
+                    st->echo[t].rtt_us = UINT32_MAX;
             }
-            for (unsigned t = 0; t <= st->max_ttl; t++)
-                st->echo[t].rtt_us = UINT32_MAX;
+            {
+                unsigned pt = presumed_ttl(st);
+                st->check_ttl = (uint8_t)(pt ? pt : st->dest_ttl);
+            }
             st->phase = PH_CHECK;
             continue;
         case PH_CHECK: {
-            struct ts_hop *e = &st->echo[st->dest_ttl];
+            struct ts_hop *e = &st->echo[st->check_ttl];
+            bool presumed = st->check_ttl < st->dest_ttl;
+            if (presumed && presumed_ttl(st) != st->check_ttl) {
+                /* a late answer at est (or below) spoke against the presumption */
+                st->est_refuted = true;
+                st->phase = PH_SYN;
+                continue;
+            }
             if (e->reply == HR_DEST) {
+                if (presumed) {
+                    /* the host is at est: the echo came back from there, the SYN
+                     * at est - 1 expired at a router */
+                    st->dest_ttl = st->check_ttl;
+                    st->dest_inferred = true;
+                }
                 st->check = CK_HOST;
                 st->phase = PH_DONE;
+            } else if (presumed && (e->reply != HR_NONE || e->tries >= p->attempts)) {
+                /* not the host at est (a box in front of it, or the estimate was
+                 * off): send the SYNs from est on after all, then check again */
+                st->est_refuted = true;
+                st->phase = PH_SYN;
+                continue;
             } else if (e->reply == HR_TE) {
                 /* the echo went on past the box that answered our SYN: a proxy */
                 st->check = CK_PROXY;
@@ -169,7 +217,7 @@ unsigned ts_plan(struct tstate *st, const struct ts_params *p, struct ts_item *i
                 st->check = CK_NO_ANSWER;
                 st->phase = PH_DONE;
             } else {
-                items[n++] = (struct ts_item){st->dest_ttl, true};
+                items[n++] = (struct ts_item){st->check_ttl, true};
                 goto planned;
             }
             break;
@@ -302,6 +350,7 @@ bool ts_on_dest(struct tstate *st, unsigned ttl, int attempt, const struct trace
     if (!st->have_dest || (!st->dest.synack && r->synack)) {
         st->dest = *r;
         st->have_dest = true;
+        st->reach_ttl = (uint8_t)ttl;
     }
     if (!st->est)
         st->est = (uint8_t)tt_hops_from_ttl(r->reply_ttl);

@@ -10,7 +10,16 @@
  *   CHECK  one ICMP echo at the TTL that reached the host (the proxy check):
  *          an echo reply from the target means the host is there; a
  *          time-exceeded means the SYN-ACK came from a box in front of it.
- *   DIST   for a proxy: echoes beyond it until the host answers (its distance).
+ *   DIST   for a proxy: echoes beyond it, one TTL at a time, until the host
+ *          answers (its distance).
+ * Without a distance hint the first round's random order often sends a SYN
+ * past the host before the one at its distance; its answer's TTL names the
+ * distance (est). With the proxy check on, the SYN at est is then not sent:
+ * the echo at est stands in for it (an echo reply there, with a router's
+ * quote at est - 1, puts the host at est). If the echo does not come back
+ * from the host the presumption is dropped: the SYN at est goes out (a box
+ * answering there is a proxy), and only if a router answers it, the SYNs
+ * above it.
  * A round is over when every probe of it was answered, or --wait after its
  * last probe left; the next round is then planned from what came back. The
  * engine owns the probes' order and timing; this module only decides.
@@ -65,8 +74,16 @@ struct tstate {
     uint32_t round;
     struct trace_keys keys;
     uint8_t phase, max_ttl, horizon, est, dest_ttl, end_ttl;
+    uint8_t reach_ttl;           /* the TTL whose answer is `dest` */
+    uint8_t check_ttl;           /* TTL of the proxy check's echo */
     bool first_round;
     bool interrupted;
+    bool check_on;               /* the proxy check will run (so est may stand in for a SYN) */
+    bool est_refuted;            /* the echo at est did not find the host there */
+    uint8_t attempts;            /* probes per TTL (retries + 1) */
+    bool dest_inferred;          /* dest_ttl = est from the echo, no SYN was sent at it */
+    uint32_t batch;              /* engine: the send batch of this target's last SYN ... */
+    uint8_t batch_ttl;           /* ... and its TTL */
     uint16_t pending;            /* items of this round not yet taken by the sender */
     uint16_t outstanding;        /* sent in this round, unanswered */
     uint32_t probes;

@@ -76,23 +76,23 @@ static void reached_host_is_mptcp(void **state)
     struct tstate *st = new_target(0);
     struct ts_item it[TRACE_MAX_TTL + 1];
     unsigned n;
-    /* random order: TTL 6 goes first and reaches the host (which is at 3) */
+    /* random order: TTLs 3 and 6 go first; 6 answers first (the host is at 3) */
     n = ts_plan(st, &P, it, TRACE_MAX_TTL + 1);
     assert_int_equal(n, 8);
     unsigned a, s;
-    struct ts_item six = {6, false};
+    struct ts_item six = {6, false}, three = {3, false};
     assert_true(ts_sent(st, &six, 1500, &a, &s));
     assert_int_equal(s, 0);
+    assert_true(ts_sent(st, &three, 1500, &a, &s));
     synack_from(st, 6, 3, true, true);
     /* its reply TTL says 3 hops: 4, 5, 7, 8 are no longer worth sending */
-    struct ts_item four = {4, false}, one = {1, false}, three = {3, false};
+    struct ts_item four = {4, false}, one = {1, false};
     assert_false(ts_still_needed(st, &four));
     assert_true(ts_still_needed(st, &one));
-    assert_true(ts_still_needed(st, &three));
-    for (unsigned t = 1; t <= 3; t++) {
+    for (unsigned t = 1; t <= 2; t++) {
         struct ts_item x = {(uint8_t)t, false};
         assert_true(ts_sent(st, &x, 1600, &a, &s));
-        assert_int_equal(s, t); /* serials count up per target */
+        assert_int_equal(s, t + 1); /* serials count up per target */
     }
     st->pending = 0;
     te(st, 1, MPC_SAME, QUOTE_FULL, 11);
@@ -100,6 +100,7 @@ static void reached_host_is_mptcp(void **state)
     synack(st, 3, true, false); /* a RST at the lower TTL (the host had a request open) */
     assert_int_equal(st->dest_ttl, 3);
     assert_true(st->dest.synack); /* judged by the SYN-ACK, not the RST */
+    assert_int_equal(st->reach_ttl, 6);
     assert_int_equal(st->outstanding, 0);
     /* next: the proxy check at TTL 3 */
     n = ts_plan(st, &P, it, TRACE_MAX_TTL + 1);
@@ -110,6 +111,7 @@ static void reached_host_is_mptcp(void **state)
     ts_on_echo(st, 3, true, NULL, 4100);
     assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
     assert_int_equal(st->phase, PH_DONE);
+    assert_false(st->dest_inferred);
     struct trace_verdict v;
     ts_verdict(st, &P, &v);
     assert_int_equal(v.cls, CLASS_MPTCP);
@@ -117,6 +119,133 @@ static void reached_host_is_mptcp(void **state)
     assert_int_equal(v.dest_hops, 3);
     assert_int_equal(v.end, END_REACHED);
     assert_int_equal(st->check, CK_HOST);
+    ts_free(st);
+}
+
+/* Without a hint, a SYN past the host that answers first names the distance:
+ * the SYN at it is not sent, the proxy check's echo puts the host there. */
+static void echo_stands_in_for_the_syn_at_the_distance(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target(0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    unsigned a, s;
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 8);
+    struct ts_item six = {6, false}, three = {3, false}, four = {4, false}, two = {2, false};
+    assert_true(ts_sent(st, &six, 1500, &a, &s));
+    synack_from(st, 6, 3, true, true);
+    assert_false(ts_still_needed(st, &three)); /* the echo will stand in for it */
+    assert_false(ts_still_needed(st, &four));
+    assert_true(ts_still_needed(st, &two));
+    for (unsigned t = 1; t <= 2; t++) {
+        struct ts_item x = {(uint8_t)t, false};
+        assert_true(ts_sent(st, &x, 1600, &a, &s));
+    }
+    st->pending = 0;
+    te(st, 1, MPC_SAME, QUOTE_FULL, 11);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    unsigned n = ts_plan(st, &P, it, TRACE_MAX_TTL + 1);
+    assert_int_equal(n, 1);
+    assert_true(it[0].echo);
+    assert_int_equal(it[0].ttl, 3);
+    ts_sent(st, &it[0], 4000, &a, &s);
+    ts_on_echo(st, 3, true, NULL, 4100);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    assert_true(st->dest_inferred);
+    assert_int_equal(st->dest_ttl, 3);
+    assert_int_equal(st->hop[3].tries, 0);
+    assert_int_equal(st->probes, 4); /* SYNs at 6, 1, 2 and the echo */
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MPTCP);
+    assert_int_equal(v.dest_hops, 3);
+    assert_int_equal(v.end, END_REACHED);
+    ts_free(st);
+}
+
+/* The same start, but a proxy answered at 3: the echo there expires further
+ * on, so the SYN at 3 goes out after all, is answered, and the proxy is found
+ * without a second echo at 3. */
+static void refuted_estimate_sends_the_syns(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target(0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    unsigned a, s, n;
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 8);
+    struct ts_item five = {5, false};
+    assert_true(ts_sent(st, &five, 1500, &a, &s));
+    synack_from(st, 5, 3, true, true);
+    for (unsigned t = 1; t <= 2; t++) {
+        struct ts_item x = {(uint8_t)t, false};
+        assert_true(ts_sent(st, &x, 1600, &a, &s));
+    }
+    st->pending = 0;
+    te(st, 1, MPC_SAME, QUOTE_FULL, 11);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_true(it[0].echo && it[0].ttl == 3);
+    struct icmp_error e = {.family = AF_INET, .type = 11, .is_error = true};
+    ts_on_echo(st, 3, false, &e, 5000);
+    /* the SYN at 3 alone (were it a router's, the SYNs above it would follow) */
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_true(!it[0].echo && it[0].ttl == 3);
+    assert_true(st->est_refuted);
+    synack(st, 3, true, true);
+    /* the echo at 3 already said "beyond": a proxy, then its distance, one TTL at a time */
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_true(it[0].echo && it[0].ttl == 4);
+    assert_int_equal(st->check, CK_PROXY);
+    ts_on_echo(st, 4, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MIDDLEBOX);
+    assert_int_equal(v.hop, 3);
+    assert_int_equal(v.dest_hops, 4);
+    assert_false(st->dest_inferred);
+    ts_free(st);
+}
+
+/* The reply TTL named 3 but the host is at 4 (a shorter way back): the echo
+ * at 3 and then the SYN at 3 expire at a router, so the SYN at 4 follows. */
+static void short_way_back_probes_on(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target(0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    unsigned a, s, n;
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 8);
+    struct ts_item seven = {7, false};
+    assert_true(ts_sent(st, &seven, 1500, &a, &s));
+    synack_from(st, 7, 3, true, true);
+    for (unsigned t = 1; t <= 2; t++) {
+        struct ts_item x = {(uint8_t)t, false};
+        assert_true(ts_sent(st, &x, 1600, &a, &s));
+    }
+    st->pending = 0;
+    te(st, 1, MPC_SAME, QUOTE_FULL, 11);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    assert_int_equal(send_round(st, it, &n), 1);
+    struct icmp_error e = {.family = AF_INET, .type = 11, .is_error = true};
+    ts_on_echo(st, 3, false, &e, 5000);
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_true(!it[0].echo && it[0].ttl == 3);
+    te(st, 3, MPC_SAME, QUOTE_FULL, 11);
+    assert_int_equal(send_round(st, it, &n), 3); /* 4, 5, 6: below the TTL that reached it */
+    synack(st, 4, true, true);
+    te(st, 5, MPC_SAME, QUOTE_FULL, 11);
+    st->pending = 0;
+    time_out(st);
+    assert_int_equal(send_round(st, it, &n), 1); /* the proxy check at 4 */
+    assert_true(it[0].echo && it[0].ttl == 4);
+    ts_on_echo(st, 4, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MPTCP);
+    assert_int_equal(v.dest_hops, 4);
+    assert_false(st->dest_inferred);
     ts_free(st);
 }
 
@@ -135,8 +264,11 @@ static void proxy_found_at_its_hop(void **state)
     /* the echo at TTL 3 expires further on: the SYN-ACK came from a box in front of the host */
     struct icmp_error e = {.family = AF_INET, .type = 11, .is_error = true};
     ts_on_echo(st, 3, false, &e, 5000);
-    assert_int_equal(send_round(st, it, &n), 2); /* echoes at 4 and 5 (gap limit 2) */
+    assert_int_equal(send_round(st, it, &n), 1); /* echoes beyond it one TTL at a time */
+    assert_int_equal(it[0].ttl, 4);
     ts_on_echo(st, 4, false, &e, 5100);
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_int_equal(it[0].ttl, 5);
     ts_on_echo(st, 5, true, NULL, 5200);
     assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
     struct trace_verdict v;
@@ -247,6 +379,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reached_host_is_mptcp),
+        cmocka_unit_test(echo_stands_in_for_the_syn_at_the_distance),
+        cmocka_unit_test(refuted_estimate_sends_the_syns),
+        cmocka_unit_test(short_way_back_probes_on),
         cmocka_unit_test(proxy_found_at_its_hop),
         cmocka_unit_test(change_goes_to_the_next_full_quote),
         cmocka_unit_test(silent_target_retries_then_gives_up),

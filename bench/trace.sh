@@ -1,15 +1,16 @@
 #!/bin/sh
 # trace.sh — benchmark of `mpcensus trace` against Debian's scamper (trace -P tcp) in one run: 16,384 lab targets 7 hops away, same targets, same probe rate, classes checked against `lab truth --trace`.
 # Not part of `make check`. Run as root: sh bench/trace.sh
-#   env: RATE=5000 probes/s for both tools (scamper's ceiling is 10000), RUNS=2 (runs alternate:
-#        scamper, mpcensus from the scan CSV, mpcensus from the plain list), VERSION=1 (MP_CAPABLE
-#        version of mpcensus's probes).
+#   env: RATES="5000 10000" probes/s, both tools configured alike at each (scamper's ceiling is 10000);
+#        RUNS=2 (per rate, runs alternate: scamper from the address list, mpcensus from the same list,
+#        mpcensus from the scan CSV — the pipeline, whose rows carry a distance hint); VERSION=1
+#        (MP_CAPABLE version of mpcensus's probes).
 # mpcensus runs with its defaults otherwise: proxy check on (one ICMP echo per reached host, which
 # scamper does not send), every ICMP quote diffed. Everything runs in the lab's namespaces.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 MPCENSUS="${MPCENSUS_REL:-$PWD/build/mpcensus}"
-RATE="${RATE:-5000}"
+RATES="${RATES:-${RATE:-5000 10000}}"
 RUNS="${RUNS:-2}"
 VERSION="${VERSION:-1}"
 SPEC=lab/trace-scale.spec
@@ -29,7 +30,7 @@ trap 'exit 130' INT TERM
 "$MPCENSUS" lab truth "$SPEC" --trace --mptcp-version "$VERSION" --with-profile >"$T/truth.csv" || exit 1
 awk -F, 'NR > 1 { print $1 }' "$T/truth.csv" >"$T/list.txt"
 N=$(wc -l <"$T/list.txt")
-echo "lab $LAB: $N IPv4 targets, port 80, 7 hops (5 core routers + site router); probe rate $RATE/s for both tools"
+echo "lab $LAB: $N IPv4 targets, port 80, 7 hops (5 core routers + site router); probe rates $RATES/s, both tools alike"
 # the pipeline's input: a v1 scan of the population (its rows carry the answer TTL: a distance hint)
 ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -i "$VANTAGE_IF" -S "$VANTAGE_V4" -G "$GATEWAY_MAC" -b "$BLOCKLIST" \
     -p 80 --mptcp-version 1 -r 20000 -c 2 -o "$T/scan.csv" $PREFIXES_V4 2>"$T/scan.err" || { cat "$T/scan.err"; exit 1; }
@@ -57,9 +58,9 @@ for line in sys.stdin:
     probes += j.get("probe_count", 0)
     done += j.get("stop_reason") == "COMPLETED"
 el = t1 - t0
-print("scamper %.2f %d %d %d %.0f %.0f" % (el, n, done, probes, n * 60 / el, probes / el))
-' "$t0" "$t1" >>"$results"
-    tail -1 "$results" | awk '{printf "  scamper:             %6.2f s  %6d targets/min  %6d probes/s  (%d traces, %d reached the host, %d probes)\n", $2, $6, $7, $3, $4, $5}'
+print("scamper %s %.2f %d %d %d %.0f %.0f" % (sys.argv[3], el, n, done, probes, n * 60 / el, probes / el))
+' "$t0" "$t1" "$RATE" >>"$results"
+    tail -1 "$results" | awk '{printf "  scamper:             %6.2f s  %6d targets/min  %6d probes/s  (%d traces, %d reached the host, %d probes, %.2f per target)\n", $3, $7, $8, $4, $5, $6, $6 / $4}'
 }
 
 run_mpcensus() { # run_mpcensus LABEL INPUT [ARGS]
@@ -68,7 +69,7 @@ run_mpcensus() { # run_mpcensus LABEL INPUT [ARGS]
     ip netns exec "$VANTAGE_NS" "$MPCENSUS" trace -q --mptcp-version "$VERSION" -r "$RATE" -f "$input" "$@" \
         -o "$T/mp.json" 2>"$T/mp.err" || { cat "$T/mp.err"; exit 1; }
     t1=$(now)
-    if [ "$label" != mpcensus-no-proxy ] && ! python3 tests/integration/trace_compare.py "$T/truth.csv" "$T/mp.json" "$VERSION" --require-all >"$T/cmp.txt"; then
+    if [ "${label#mpcensus-no-proxy}" = "$label" ] && ! python3 tests/integration/trace_compare.py "$T/truth.csv" "$T/mp.json" "$VERSION" --require-all >"$T/cmp.txt"; then
         cat "$T/cmp.txt" "$T/mp.err"
         echo "bench/trace.sh: $label: classes differ from lab truth --trace"
         exit 1
@@ -82,35 +83,47 @@ for line in open(sys.argv[4]):
     n += 1
     probes += j["probes"]
 el = t1 - t0
-print("%s %.2f %d %d %d %.0f %.0f" % (sys.argv[3], el, n, n, probes, n * 60 / el, probes / el))
-' "$t0" "$t1" "$label" "$T/mp.json" >>"$results"
+print("%s %s %.2f %d %d %d %.0f %.0f" % (sys.argv[3], sys.argv[5], el, n, n, probes, n * 60 / el, probes / el))
+' "$t0" "$t1" "$label" "$T/mp.json" "$RATE" >>"$results"
     right="classes 100% right"
-    [ "$label" = mpcensus-no-proxy ] && right="proxies not checked: not compared"
-    tail -1 "$results" | awk -v right="$right" '{printf "  %-20s %6.2f s  %6d targets/min  %6d probes/s  (%d targets, %d probes, %.2f per target), %s\n", $1":", $2, $6, $7, $3, $5, $5 / $3, right}'
+    [ "${label#mpcensus-no-proxy}" != "$label" ] && right="proxies not checked: not compared"
+    tail -1 "$results" | awk -v right="$right" '{printf "  %-20s %6.2f s  %6d targets/min  %6d probes/s  (%d targets, %d probes, %.2f per target), %s\n", $1":", $3, $7, $8, $4, $6, $6 / $4, right}'
 }
 
-for r in $(seq "$RUNS"); do
-    echo "run $r:"
-    run_scamper
-    run_mpcensus mpcensus-scan-csv "$T/scan.csv"
-    run_mpcensus mpcensus-list "$T/list.txt"
+for RATE in $RATES; do
+    for r in $(seq "$RUNS"); do
+        echo "rate $RATE, run $r:"
+        run_scamper
+        run_mpcensus mpcensus-list "$T/list.txt"
+        run_mpcensus mpcensus-scan-csv "$T/scan.csv"
+    done
 done
-echo "run $((RUNS + 1)) (without the proxy check, for comparison):"
-run_mpcensus mpcensus-no-proxy "$T/scan.csv" --no-proxy-check
+RATE=${RATES%% *}
+echo "rate $RATE, without the proxy check (scamper's probe plan), for comparison:"
+run_mpcensus mpcensus-no-proxy "$T/list.txt" --no-proxy-check
+run_mpcensus mpcensus-no-proxy-csv "$T/scan.csv" --no-proxy-check
 echo
-python3 - "$results" "$RATE" <<'PY'
+python3 - "$results" <<'PY'
 import sys
 from collections import defaultdict
 rows = defaultdict(list)
 for line in open(sys.argv[1]):
     f = line.split()
-    rows[f[0]].append((float(f[5]), float(f[6])))
-sc = rows["scamper"]
-best = lambda k, i: max(x[i] for x in rows[k])
-print("best of runs, both tools configured to %s probes/s:" % sys.argv[2])
-for k in ("scamper", "mpcensus-scan-csv", "mpcensus-list", "mpcensus-no-proxy"):
-    if rows[k]:
-        ratio = best(k, 0) / best("scamper", 0)
-        print("  %-20s %6.0f targets/min  %6.0f probes/s  %.2fx scamper's targets/min (runs: %s)" % (
-            k, best(k, 0), best(k, 1), ratio, ", ".join("%.0f" % x[0] for x in rows[k])))
+    rows[(f[0], int(f[1]))].append((float(f[6]), float(f[7]), int(f[4]), int(f[3])))
+rates = sorted({r for _, r in rows})
+print("best of runs (targets/min; probes/s reached), both tools configured to the same probe rate:")
+for rate in rates:
+    sc = rows.get(("scamper", rate))
+    if not sc:
+        continue
+    best_sc = max(x[0] for x in sc)
+    print("  rate %d/s:" % rate)
+    for k in ("scamper", "mpcensus-list", "mpcensus-scan-csv", "mpcensus-no-proxy", "mpcensus-no-proxy-csv"):
+        v = rows.get((k, rate))
+        if not v:
+            continue
+        b = max(v, key=lambda x: x[0])
+        extra = "" if k != "scamper" else "  (%s of %d traces reached the host)" % ("/".join(str(x[2]) for x in v), b[3])
+        print("    %-21s %6.0f targets/min  %6.0f probes/s  %.2fx scamper (runs: %s)%s" % (
+            k, b[0], b[1], b[0] / best_sc, ", ".join("%.0f" % x[0] for x in v), extra))
 PY

@@ -71,6 +71,7 @@ static struct port_list ports;
 static int version_choice = 2;
 static const char *const version_choices[] = {"0", "1", "both", NULL};
 static bool with_profile, with_as, list_fields, asns_seen, per_asn;
+static bool trace_rows;   /* --trace: served by the plain command (lab_cmd.c, truth_trace.c); listed here for --help */
 static int summary_choice = -1;
 static struct asn_list asns;
 static const char *out_path = "-", *fields;
@@ -95,6 +96,11 @@ static const struct arg_opt truth_opts[] = {
     {0, "with-as", NULL, ARG_FLAG, &with_as, "Add asn (origin of the longest announced prefix, prefix2as "
      "spelling: 714, MOAS 6939_1101, AS set 3320,6939) and country columns, from the spec's as/as-set/geo lines: "
      "what an archive importing `lab attribution` files must find."},
+    {0, "trace", NULL, ARG_FLAG, &trace_rows, "Instead of verdicts, what a correct `mpcensus trace` reports per "
+     "address, port and version (CSV daddr,dport,probe_version,class,hop,change,dest_hops,end_icmp,end_hop, "
+     "+profile): class mptcp, middlebox, no-mptcp or unreachable; the first hop whose quote shows the change (or "
+     "the proxy's hop) and the change (-MP_CAPABLE, mptcp.key, proxy); the host's distance; an ICMP unreachable "
+     "(admin-prohibited) and its TTL. Goes with --month, --ports, --mptcp-version, --with-profile and -o only."},
     {0, "summary", "KIND", ARG_CHOICE, &summary_choice, "Instead of per-address rows, the study's truth tables: "
      "monthly (per month x version x family x port: responsive, closed, potential, mirrored, mptcp, consistent), "
      "verdicts (count per verdict), migration (per month for a set of ASes: v0_only, v1_only, both, added, migrated, "
@@ -128,7 +134,8 @@ static const struct arg_section truth_sections[] = {
     {"EXAMPLES",
      "  mpcensus lab truth lab/study.spec --month 4 --with-as --with-profile -o truth4.csv\n"
      "  mpcensus lab truth lab/study.spec --months 0-5 --summary monthly\n"
-     "  mpcensus lab truth lab/study.spec --summary migration --asn 6185,714 -O json"},
+     "  mpcensus lab truth lab/study.spec --summary migration --asn 6185,714 -O json\n"
+     "  mpcensus lab truth lab/demo.spec --trace --mptcp-version 1 --with-profile -o trace-truth.csv"},
     {NULL, NULL},
 };
 
@@ -137,7 +144,8 @@ static const struct arg_cmd truth_cmd = {
     "what a correct scan of a lab must report, per address or as the study's monthly tables",
     "SPEC [--month N | --months A-B] [--ports LIST] [--mptcp-version 0|1|both]\n"
     "[--with-profile] [--with-as] [--summary monthly|verdicts|migration [--asn LIST] [--per-asn]]\n"
-    "[-o FILE] [-O csv|json] [-f FIELDS]",
+    "[-o FILE] [-O csv|json] [-f FIELDS]\n"
+    "SPEC --trace [--month N] [--ports LIST] [--mptcp-version 0|1|both] [--with-profile] [-o FILE]",
     "Computes, from the spec alone (seeded hashes, profiles, middleboxes, org stages, churn), the verdict a "
     "correct scanner reports for every population address, port and probe version: mptcp, mirrored, "
     "version-mismatch, malformed, tcp, closed, silent. Plain `lab truth SPEC` prints the CSV "
@@ -189,6 +197,11 @@ int cmd_lab_truth_ext(int argc, char **argv)
     if (months_seen && month_one >= 0) {
         args_ports_free(&ports);
         return args_usage_error(&truth_cmd, "--month and --months exclude each other");
+    }
+    if (trace_rows) {
+        args_ports_free(&ports);
+        return args_usage_error(&truth_cmd, "--trace goes with --month, --ports, --mptcp-version, --with-profile "
+                                            "and -o only");
     }
     if ((asns_seen || per_asn) && summary_choice != SUMMARY_MIGRATION) {
         args_ports_free(&ports);

@@ -165,8 +165,9 @@ static const struct arg_cmd trace_cmd = {
         "random order over all (target, TTL) pairs, and diffs the IP and TCP header (options included) each "
         "router quotes in its ICMP time-exceeded against the probe as sent. The destination's own SYN-ACK is "
         "judged separately. Each probe carries its TTL and a keyed check in the sequence number, source port "
-        "and IP ID / flow label, so every answer maps back to its probe without per-probe state. Needs root "
-        "(raw sockets).\n\n"
+        "and IP ID / flow label, so every answer maps back to its probe without per-probe state. Once the host "
+        "answered, an ICMP echo at the TTL that reached it tells the host from a proxy answering SYNs in front "
+        "of it (--no-proxy-check skips it). Needs root (raw sockets).\n\n"
         "A status line goes to stderr every second; a summary at the end. SIGINT stops starting new targets and "
         "finishes the active ones; a second SIGINT writes what the active ones have and ends.",
     .opts = opts,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "archive/archive.h"
 #include "decode/decode.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
@@ -21,6 +22,7 @@ static const struct command commands[] = {
     {"trace", cmd_trace, "stateless Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
+    {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

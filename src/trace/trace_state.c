@@ -448,6 +448,8 @@ void ts_verdict(const struct tstate *st, const struct ts_params *p, struct trace
                 v->mpc_hop = t;
         }
     }
+    if (st->dest_inferred)
+        v->answered++; /* the echo answered at the host's distance, in place of a SYN */
     bool proxy = st->check == CK_PROXY;
     if (v->mpc_hop || proxy)
         v->cls = CLASS_MIDDLEBOX;

@@ -157,6 +157,7 @@ static void echo_stands_in_for_the_syn_at_the_distance(void **state)
     assert_int_equal(st->probes, 4); /* SYNs at 6, 1, 2 and the echo */
     struct trace_verdict v;
     ts_verdict(st, &P, &v);
+    assert_int_equal(v.answered, 4); /* 1, 2, the echo at 3, the SYN-ACK at 6 */
     assert_int_equal(v.cls, CLASS_MPTCP);
     assert_int_equal(v.dest_hops, 3);
     assert_int_equal(v.end, END_REACHED);

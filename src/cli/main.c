@@ -6,6 +6,7 @@
 #include "decode/decode.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
+#include "report/report.h"
 #include "scan/scan.h"
 #include "trace/trace.h"
 
@@ -23,6 +24,7 @@ static const struct command commands[] = {
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
+    {"report", cmd_report, "the paper's figures and tables from an archive as a self-contained HTML report"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

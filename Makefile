@@ -6,7 +6,7 @@
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
-PKGS     := libpcap openssl zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson
+PKGS     := libpcap openssl nettle zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -lpthread -lm

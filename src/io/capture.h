@@ -1,4 +1,4 @@
-/* capture.h — reads pcap/pcapng files (plain or gzip-compressed) through libpcap, one packet at a time. */
+/* capture.h — reads pcap/pcapng files (plain, gzip, zstd or xz) through libpcap, one packet at a time. */
 #ifndef IO_CAPTURE_H
 #define IO_CAPTURE_H
 
@@ -15,8 +15,9 @@ struct capture_pkt {
     uint64_t frame;        /* 1-based packet number, as tshark counts */
 };
 
-/* Opens path ("-" = stdin). Gzip input (by magic bytes) is inflated in a
- * separate thread. On failure returns NULL and writes a message to err. */
+/* Opens path ("-" = stdin). Compressed input (gzip, zstd, xz: told by the
+ * magic bytes) is decompressed in a separate thread. On failure returns NULL
+ * and writes a message to err. */
 struct capture *capture_open(const char *path, char *err, size_t errlen);
 int capture_dlt(const struct capture *c);          /* pcap link type (DLT) */
 /* 1: a packet; 0: clean end of file; -1: error (truncated file, bad record):

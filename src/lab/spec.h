@@ -41,6 +41,7 @@ static inline bool behaviour_emulated(enum behaviour b)
 #define SPEC_MAX_PREFIXES 32
 #define SPEC_MAX_ROUTERS 16
 #define SPEC_MAX_ORGS 8
+#define SPEC_MAX_MONTH 100000     /* months are numbered 0 .. SPEC_MAX_MONTH */
 #define SPEC_NAME_LEN 24
 
 struct cidr {

@@ -2,7 +2,6 @@
 #include "lab/truth.h"
 
 #include <string.h>
-#include "lab/population.h"
 
 static const char *const truth_verdict_names[TRUTH_COUNT] = {
     "mptcp", "mirrored", "version-mismatch", "malformed", "tcp", "closed", "silent",
@@ -107,39 +106,6 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
     if (sa.version != version)
         return TRUTH_VERSION_MISMATCH;
     return TRUTH_MPTCP;
-}
-
-struct csv_ctx {
-    const struct lab_spec *s;
-    const struct truth_opts *o;
-    FILE *out;
-};
-
-static bool csv_row(void *user, const struct ip_addr *a, int profile)
-{
-    struct csv_ctx *c = user;
-    char text[IP_ADDR_STRLEN];
-    ip_addr_format(a, text, sizeof text);
-    const char *pname = profile >= 0 ? c->s->profiles[profile].name : "absent";
-    for (unsigned i = 0; i < c->o->n_ports; i++)
-        for (int v = 0; v <= 1; v++) {
-            if ((v == 0 && !c->o->v0) || (v == 1 && !c->o->v1))
-                continue;
-            enum truth_verdict vd = truth_verdict_of(c->s, profile, c->o->ports[i], v);
-            if (c->o->with_profile)
-                fprintf(c->out, "%s,%u,%d,%s,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd), pname);
-            else
-                fprintf(c->out, "%s,%u,%d,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd));
-        }
-    return !ferror(c->out);
-}
-
-bool truth_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out)
-{
-    fprintf(out, o->with_profile ? "daddr,dport,probe_version,verdict,profile\n"
-                                 : "daddr,dport,probe_version,verdict\n");
-    struct csv_ctx c = {s, o, out};
-    return population_walk(s, o->month, csv_row, &c) && fflush(out) == 0 && !ferror(out);
 }
 
 enum truth_answer truth_host_answer(enum behaviour b, bool syn_present, int syn_version, bool *sa_present,

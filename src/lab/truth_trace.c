@@ -1,9 +1,11 @@
 /* truth_trace.c — walks a SYN probe hop by hop through the lab's path model and says what a correct tracer must report. */
 #include "lab/truth_trace.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "lab/population.h"
+#include "lab/spec_ext.h"
 
 /* The probe's MP_CAPABLE as it travels forward. */
 struct fwd {
@@ -110,15 +112,34 @@ void truth_trace_of(const struct lab_spec *s, int profile, uint16_t port, int ve
     out->dest_hops = reached ? host_hop : 0;
 }
 
-struct csv_ctx {
+static const struct rec_field trace_truth_fields[TT_FIELDS] = {
+    [TT_DADDR] = {"daddr", REC_STR, "population address (the trace's target)"},
+    [TT_DPORT] = {"dport", REC_NUM, "port"},
+    [TT_PROBE_VERSION] = {"probe_version", REC_NUM, "MP_CAPABLE version of the SYN probes (0|1)"},
+    [TT_CLASS] = {"class", REC_STR, "what a correct tracer reports: mptcp, middlebox, no-mptcp, unreachable"},
+    [TT_HOP] = {"hop", REC_NUM, "middlebox: the first hop whose full quote shows the change, or the proxy's hop"},
+    [TT_CHANGE] = {"change", REC_STR, "that change: -MP_CAPABLE, mptcp.key or proxy"},
+    [TT_DEST_HOPS] = {"dest_hops", REC_NUM, "the host's distance in hops (empty: not reached)"},
+    [TT_END_ICMP] = {"end_icmp", REC_STR, "ICMP unreachable that ends the path: admin-prohibited"},
+    [TT_END_HOP] = {"end_hop", REC_NUM, "the TTL that first gets it"},
+    [TT_PROFILE] = {"profile", REC_STR, "profile of the address that month, `absent` when it is down"},
+    [TT_MONTH] = {"month", REC_STR, "YYYY-MM of the month"},
+    [TT_MONTH_INDEX] = {"month_index", REC_NUM, "month number of the lab (lab up --month)"},
+};
+const struct rec_schema trace_truth_schema = {"lab truth --trace", trace_truth_fields, TT_FIELDS};
+
+struct row_ctx {
     const struct lab_spec *s;
-    const struct truth_opts *o;
-    FILE *out;
+    const struct summary_opts *o;
+    struct rec_writer *w;
+    int month;
+    char label[16];
+    bool ok;
 };
 
-static bool csv_row(void *user, const struct ip_addr *a, int profile)
+static bool row_cb(void *user, const struct ip_addr *a, int profile)
 {
-    struct csv_ctx *c = user;
+    struct row_ctx *c = user;
     char text[IP_ADDR_STRLEN];
     ip_addr_format(a, text, sizeof text);
     const char *pname = profile >= 0 ? c->s->profiles[profile].name : "absent";
@@ -128,26 +149,40 @@ static bool csv_row(void *user, const struct ip_addr *a, int profile)
                 continue;
             struct trace_truth t;
             truth_trace_of(c->s, profile, c->o->ports[i], v, &t);
-            fprintf(c->out, "%s,%u,%d,%s,", text, c->o->ports[i], v, t.cls);
+            rec_set_str(c->w, TT_DADDR, text);
+            rec_set_u64(c->w, TT_DPORT, c->o->ports[i]);
+            rec_set_u64(c->w, TT_PROBE_VERSION, (uint64_t)v);
+            rec_set_str(c->w, TT_CLASS, t.cls);
             if (t.hop)
-                fprintf(c->out, "%u", t.hop);
-            fprintf(c->out, ",%s,", t.change);
+                rec_set_u64(c->w, TT_HOP, t.hop);
+            if (t.change[0])
+                rec_set_str(c->w, TT_CHANGE, t.change);
             if (t.dest_hops)
-                fprintf(c->out, "%u", t.dest_hops);
-            fprintf(c->out, ",%s,", t.end_icmp);
+                rec_set_u64(c->w, TT_DEST_HOPS, t.dest_hops);
+            if (t.end_icmp[0])
+                rec_set_str(c->w, TT_END_ICMP, t.end_icmp);
             if (t.end_hop)
-                fprintf(c->out, "%u", t.end_hop);
-            if (c->o->with_profile)
-                fprintf(c->out, ",%s", pname);
-            fputc('\n', c->out);
+                rec_set_u64(c->w, TT_END_HOP, t.end_hop);
+            rec_set_str(c->w, TT_PROFILE, pname);
+            rec_set_str(c->w, TT_MONTH, c->label);
+            rec_set_u64(c->w, TT_MONTH_INDEX, (uint64_t)c->month);
+            if (rec_emit(c->w) != 0)
+                return c->ok = false;
         }
-    return !ferror(c->out);
+    return true;
 }
 
-bool truth_trace_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out)
+bool truth_trace_write_records(const struct lab_spec *s, const struct summary_opts *o, struct rec_writer *w,
+                               char *err, size_t errlen)
 {
-    fprintf(out, "daddr,dport,probe_version,class,hop,change,dest_hops,end_icmp,end_hop%s\n",
-            o->with_profile ? ",profile" : "");
-    struct csv_ctx c = {s, o, out};
-    return population_walk(s, o->month, csv_row, &c) && fflush(out) == 0 && !ferror(out);
+    struct row_ctx c = {s, o, w, 0, "", true};
+    for (int m = o->first; m <= o->last; m++) {
+        c.month = m;
+        study_month_label(s, m, c.label, sizeof c.label);
+        if (!population_walk(s, m, row_cb, &c) || !c.ok) {
+            snprintf(err, errlen, "%s", rec_failed(w) ? rec_error(w) : "write error");
+            return false;
+        }
+    }
+    return true;
 }

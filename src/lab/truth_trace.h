@@ -3,9 +3,11 @@
 #define LAB_TRUTH_TRACE_H
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
+#include "io/record.h"
 #include "lab/spec.h"
+#include "lab/summary.h"
 #include "lab/truth.h"
 
 /* Computed from the lab's path model alone (like truth.c, and on purpose
@@ -25,8 +27,16 @@ struct trace_truth {
 
 void truth_trace_of(const struct lab_spec *s, int profile, uint16_t port, int version, struct trace_truth *out);
 
-/* CSV `daddr,dport,probe_version,class,hop,change,dest_hops,end_icmp,end_hop`
- * (+ `profile`). Returns false on write error. */
-bool truth_trace_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out);
+/* `lab truth --trace` rows as records over the month range of o: fields
+ * daddr, dport, probe_version, class, hop, change, dest_hops, end_icmp,
+ * end_hop, profile, month, month_index (unset: empty / null). Returns false
+ * with the reason in err (write error). */
+enum {
+    TT_DADDR, TT_DPORT, TT_PROBE_VERSION, TT_CLASS, TT_HOP, TT_CHANGE, TT_DEST_HOPS, TT_END_ICMP, TT_END_HOP,
+    TT_PROFILE, TT_MONTH, TT_MONTH_INDEX, TT_FIELDS
+};
+extern const struct rec_schema trace_truth_schema;
+bool truth_trace_write_records(const struct lab_spec *s, const struct summary_opts *o, struct rec_writer *w,
+                               char *err, size_t errlen);
 
 #endif

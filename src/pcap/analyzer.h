@@ -2,11 +2,13 @@
 #ifndef PCAP_ANALYZER_H
 #define PCAP_ANALYZER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "io/capture.h"
 #include "pcap/app_ports.h"
+struct pcap_csv;
 #include "pcap/trace_stats.h"
 
 struct analyzer_cfg {
@@ -14,9 +16,11 @@ struct analyzer_cfg {
     uint64_t idle_timeout_us;
     uint64_t closed_linger_us;
     size_t max_flows;
-    FILE *flows_csv;              /* optional: one line per counted flow */
-    FILE *conns_csv;              /* optional: one line per counted MPTCP connection */
+    struct pcap_csv *flows_csv;   /* optional: one record per counted flow */
+    struct pcap_csv *conns_csv;   /* optional: one record per counted MPTCP connection */
     const struct app_ports *apps; /* optional: names in the CSV */
+    const atomic_bool *stop;      /* optional: set (e.g. by SIGINT) to stop reading; the trace's error
+                                     is then "interrupted" and what was read stays counted */
 };
 
 struct analyzer;
@@ -38,7 +42,5 @@ struct trace_stats *analyzer_finish(struct analyzer *a);
 const struct trace_stats *analyzer_stats(const struct analyzer *a);
 void analyzer_free(struct analyzer *a);
 
-void analyzer_write_flow_csv_header(FILE *f);
-void analyzer_write_conn_csv_header(FILE *f);
 
 #endif

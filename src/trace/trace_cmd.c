@@ -1,4 +1,4 @@
-/* trace_cmd.c — `mpcensus trace` command line: option table, target loading, source addresses, sockets, output, and the run. */
+/* trace_cmd.c — `mpcensus trace`: target loading, source addresses, sockets, output, and the run of the options trace_options.c parsed. */
 #include "trace/trace.h"
 
 #include <errno.h>
@@ -12,11 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/args.h"
 #include "io/afpacket.h"
 #include "io/route.h"
 #include "net/mptcp.h"
 #include "trace/trace_config.h"
+#include "trace/trace_options.h"
 #include "trace/trace_engine.h"
 
 static volatile sig_atomic_t g_stop;
@@ -27,152 +27,6 @@ static void on_signal(int sig)
     if (g_stop < 2)
         g_stop++;
 }
-
-static bool parse_key(const char *v, void *dest, char *why, size_t whylen)
-{
-    struct probe_cfg *pc = dest;
-    if (!strcmp(v, "per-target")) {
-        pc->key_per_target = true;
-        return true;
-    }
-    pc->key_per_target = false;
-    return args_parse_key64(v, &pc->key, why, whylen);
-}
-
-static bool parse_sports(const char *v, void *dest, char *why, size_t whylen)
-{
-    struct probe_cfg *pc = dest;
-    struct port_list pl;
-    if (!args_parse_ports(v, &pl, why, whylen))
-        return false;
-    bool ok = true;
-    uint16_t lo = pl.ports[0], hi = pl.ports[0];
-    for (size_t i = 1; i < pl.n; i++) {
-        lo = pl.ports[i] < lo ? pl.ports[i] : lo;
-        hi = pl.ports[i] > hi ? pl.ports[i] : hi;
-    }
-    if ((size_t)(hi - lo) + 1 != pl.n) {
-        snprintf(why, whylen, "give one port or one range LO-HI");
-        ok = false;
-    }
-    args_ports_free(&pl);
-    if (ok) {
-        pc->sport_lo = lo;
-        pc->sport_hi = hi;
-    }
-    return ok;
-}
-
-static const char *const versions[] = {"0", "1", NULL};
-static const char *const formats[] = {"json", "csv", NULL};
-
-static struct trace_config cfg;
-static int version_index, format_index;
-static int wscale_arg = 7;
-static unsigned mss_arg = 1460, window_arg = 64240, flags_arg;
-static bool no_sack, no_ts, no_proxy_check, flags_given, list_fields;
-
-static const struct arg_opt opts[] = {
-    {'f', "target-file", "FILE", ARG_STRING, &cfg.target_file,
-     "Targets from FILE: `mpcensus scan` output (CSV with header or JSON lines; saddr/sport), trace output "
-     "(target/port), `lab truth` CSV (daddr/dport), or a plain list of addresses, one per line (optionally "
-     "ADDR,PORT). gzip, zstd and xz are read too; '-' is standard input. Bad rows are counted and skipped.",
-     "Targets"},
-    {'p', "target-ports", "PORTS", ARG_PORTS, &cfg.ports,
-     "TCP ports for addresses given without one (operands, plain lists, rows without a port column). Default 80."},
-    {0, "verdict", "LIST", ARG_STRING, &cfg.verdicts,
-     "Keep only input rows whose verdict (scan) or class (trace) is in LIST, e.g. mptcp,mirrored."},
-    {0, "mptcp-version", "0|1", ARG_CHOICE, &version_index,
-     "MP_CAPABLE version of the SYN probes: 0 (RFC 6824, 12 bytes with the sender key) or 1 (RFC 8684, 4 bytes). "
-     "Default 0, as scan.",
-     "Probe (the scanner's SYN)", .choices = versions},
-    {0, "key", "HEX|per-target", ARG_CALL, &cfg.pcfg,
-     "v0 sender key: 16 hex digits (default 0c0c0c0c0c0c0c0c) or per-target (a keyed hash of each target, so an "
-     "echoed key is recognised per target).",
-     .call = parse_key},
-    {0, "mptcp-flags", "N", ARG_UINT, &flags_arg, "MP_CAPABLE flags byte (default v0 0x81, v1 0x01, what Linux sends).",
-     .max = 255, .seen = &flags_given},
-    {0, "mss", "N", ARG_UINT, &mss_arg, "MSS option value (default 1460, 0 omits the option).", .max = 65535},
-    {0, "wscale", "N", ARG_INT, &wscale_arg, "Window scale shift (default 7, -1 omits the option).", .imin = -1, .imax = 14},
-    {0, "no-sack", NULL, ARG_FLAG, &no_sack, "Omit SACK_PERM."},
-    {0, "no-timestamps", NULL, ARG_FLAG, &no_ts, "Omit the timestamp option."},
-    {0, "window", "N", ARG_UINT, &window_arg, "TCP window (default 64240).", .max = 65535},
-    {'s', "source-port", "P|LO-HI", ARG_CALL, &cfg.pcfg,
-     "Source ports (default 32768-61000). Each target keeps one port for all its probes.", .call = parse_sports},
-    {0, "max-ttl", "N", ARG_UINT, &cfg.max_ttl, "Highest TTL / hop limit probed (default 32, at most 64).",
-     "Tracing", .min = 1, .max = TRACE_MAX_TTL},
-    {0, "retries", "N", ARG_UINT, &cfg.retries,
-     "Probes again a TTL that stayed silent, up to N more times (default 2, at most 3).", .max = TRACE_MAX_ATTEMPTS - 1},
-    {0, "gap-limit", "N", ARG_UINT, &cfg.gap_limit,
-     "Stop after N silent TTLs past the last hop that answered (default 5).", .min = 1, .max = TRACE_MAX_TTL},
-    {0, "wait", "SECS", ARG_DURATION, &cfg.wait_s,
-     "How long a round of probes waits for its last answers (default 2s; a round whose probes are all answered "
-     "ends at once).",
-     .dmin = 0.01, .dmax = 60},
-    {0, "no-proxy-check", NULL, ARG_FLAG, &no_proxy_check,
-     "Do not send the ICMP echo that tells a proxy (a box answering SYNs in front of the host) from the host."},
-    {0, "seed", "N", ARG_U64, &cfg.seed, "Seed of the target order (default random).", .seen = &cfg.seed_given},
-    {'r', "rate", "PPS", ARG_SI, &cfg.rate, "Probes per second over all targets (default 2000; k/M suffixes; 0 = unlimited).",
-     "Sending"},
-    {'i', "interface", "IFACE", ARG_STRING, &cfg.iface,
-     "Send Ethernet frames on IFACE through AF_PACKET (needs -S and -G, as scan). Default: raw IP sockets through "
-     "the kernel's routing, source address chosen by the kernel for the first target of each family."},
-    {'S', "source-ip", "ADDR[,ADDR]", ARG_ADDRS, &cfg.sources,
-     "Source IPv4 and/or IPv6 address. Targets of a family without one are skipped (and counted)."},
-    {'G', "gateway-mac", "MAC", ARG_MAC, cfg.gw_mac, "Next-hop MAC for -i.", .seen = &cfg.gw_mac_given},
-    {'o', "output-file", "FILE", ARG_STRING, &cfg.output, "Records to FILE (default '-': standard output).", "Output"},
-    {'O', "output-module", "json|csv", ARG_CHOICE, &format_index,
-     "json (default): one object per target with its hops; csv: one summary row per target (same field names, "
-     "hops as JSON text).",
-     .choices = formats},
-    {0, "output-fields", "LIST", ARG_STRING, &cfg.fields, "Fields to write, comma-separated (default all)."},
-    {'q', "quiet", NULL, ARG_FLAG, &cfg.quiet, "No status line."},
-    {0, "list-output-fields", NULL, ARG_FLAG, &list_fields, "Print the output fields with their meaning and exit."},
-    ARG_END,
-};
-
-static const struct arg_section sections[] = {
-    {"CLASSES",
-     "A closed set, checked in this order:\n"
-     "  middlebox    a quote shows MP_CAPABLE removed or altered (key, version, flags, length),\n"
-     "               or a proxy answered the SYN in front of the host (hop: where)\n"
-     "  unreachable  no SYN-ACK or RST from the host (ICMP unreachable codes in end_icmp)\n"
-     "  mptcp        path clean up to the last quote; the host's SYN-ACK carries MP_CAPABLE of\n"
-     "               the probed version with a key that is not ours (v0) / not our bytes (v1)\n"
-     "  no-mptcp     reached, path clean; the host answered without MP_CAPABLE, with our option\n"
-     "               echoed (a mirror), another version, a malformed one, or RST\n"
-     "\n"
-     "Other changes (NAT, MSS clamping, sequence number rewriting) are listed in changes and in the hops but "
-     "do not change the class. A hop whose quote is too short to show the options (8 bytes, partial) is never "
-     "read as a removal: the change is attributed to the first hop whose quote shows it."},
-    {"EXIT STATUS", "0 every target traced; 1 a send, receive or output failure; 2 a usage error (bad option, no "
-                    "target left)."},
-    {"EXAMPLES",
-     "  # the scan's MPTCP and mirrored candidates, in the lab\n"
-     "  ip netns exec $VANTAGE_NS mpcensus trace -f scan-v1.csv --verdict mptcp,mirrored \\\n"
-     "      --mptcp-version 1 -r 5000 -o trace-v1.json\n"
-     "  # two addresses on port 443, CSV summary\n"
-     "  mpcensus trace -p 443 -O csv 198.18.0.10 2001:db8:1::10"},
-    {NULL, NULL},
-};
-
-static const struct arg_cmd trace_cmd = {
-    .name = "trace",
-    .summary = "stateless, parallel Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes",
-    .synopsis = "[options] [ADDRESS...] [-f FILE]",
-    .description =
-        "Sends the scanner's SYN (MP_CAPABLE v0 or v1) to every target at TTL / hop limit 1..--max-ttl, in a "
-        "random order over all (target, TTL) pairs, and diffs the IP and TCP header (options included) each "
-        "router quotes in its ICMP time-exceeded against the probe as sent. The destination's own SYN-ACK is "
-        "judged separately. Each probe carries its TTL and a keyed check in the sequence number, source port "
-        "and IP ID / flow label, so every answer maps back to its probe without per-probe state. Once the host "
-        "answered, an ICMP echo at the TTL that reached it tells the host from a proxy answering SYNs in front "
-        "of it (--no-proxy-check skips it). Needs root (raw sockets).\n\n"
-        "A status line goes to stderr every second; a summary at the end. SIGINT stops starting new targets and "
-        "finishes the active ones; a second SIGINT writes what the active ones have and ends.",
-    .opts = opts,
-    .sections = sections,
-};
 
 /* ------------------------------------------------------------ sources */
 
@@ -236,28 +90,8 @@ static int set_sources(struct trace_enc *enc, const struct addr_ranges *ar)
     return 0;
 }
 
-/* ------------------------------------------------------------ main */
 
-static void defaults(void)
-{
-    memset(&cfg, 0, sizeof cfg);
-    cfg.pcfg.key = 0x0c0c0c0c0c0c0c0cull;
-    cfg.pcfg.sport_lo = 32768;
-    cfg.pcfg.sport_hi = 61000;
-    cfg.max_ttl = 32;
-    cfg.retries = 2;
-    cfg.gap_limit = 5;
-    cfg.wait_s = 2.0;
-    cfg.rate = 2000;
-    cfg.output = "-";
-    version_index = 0;
-    format_index = 0;
-    wscale_arg = 7;
-    mss_arg = 1460;
-    window_arg = 64240;
-    flags_arg = 0;
-    no_sack = no_ts = no_proxy_check = flags_given = list_fields = false;
-}
+/* ------------------------------------------------------------ main */
 
 static void report_load(const struct tt_load *l, const struct sources *s)
 {
@@ -272,29 +106,35 @@ static void report_load(const struct tt_load *l, const struct sources *s)
         fprintf(stderr, "mpcensus trace: %llu input rows left out by --verdict\n", l->filtered);
 }
 
+static int list_output_fields(void)
+{
+    for (unsigned i = 0; i < trace_schema.n_fields; i++)
+        printf("%-14s %s\n", trace_schema.fields[i].name, trace_schema.fields[i].help);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "mpcensus trace: standard output: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 int cmd_trace(int argc, char **argv)
 {
-    defaults();
-    int first;
-    int rc = args_parse(&trace_cmd, argc, argv, &first);
-    if (rc == ARGS_EXIT)
-        return 0;
-    if (rc != ARGS_OK)
-        return 2;
-    if (list_fields) {
-        for (unsigned i = 0; i < trace_schema.n_fields; i++)
-            printf("%-14s %s\n", trace_schema.fields[i].name, trace_schema.fields[i].help);
-        return 0;
+    struct trace_config cfg;
+    int prc = trace_parse(argc, argv, &cfg);
+    if (prc) {
+        trace_config_free(&cfg);
+        return prc == 1 ? 0 : 2;
     }
-    cfg.operands = argv + first;
-    cfg.n_operands = argc - first;
-    cfg.probe = version_index == 1 ? &probe_mptcp_v1 : &probe_mptcp_v0;
-    cfg.format = format_index == 1 ? REC_CSV : REC_JSONL;
-    cfg.proxy_check = !no_proxy_check;
-    if (cfg.n_operands == 0 && !cfg.target_file)
-        return args_usage_error(&trace_cmd, "no targets: give addresses or -f FILE");
-    if (cfg.iface && (!cfg.gw_mac_given || cfg.sources.n == 0))
-        return args_usage_error(&trace_cmd, "-i needs -S SOURCE and -G GATEWAY_MAC (as scan)");
+    if (cfg.list_fields) {
+        trace_config_free(&cfg);
+        return list_output_fields();
+    }
+    char ferr[256];
+    if (cfg.fields && !rec_fields_valid(&trace_schema, cfg.fields, ferr, sizeof ferr)) {
+        fprintf(stderr, "mpcensus trace: --output-fields: %s\n(see 'mpcensus trace --help')\n", ferr);
+        trace_config_free(&cfg);
+        return 2;
+    }
     uint16_t default_port = 80;
     const uint16_t *ports = cfg.ports.n ? cfg.ports.ports : &default_port;
     size_t n_ports = cfg.ports.n ? cfg.ports.n : 1;
@@ -312,12 +152,6 @@ int cmd_trace(int argc, char **argv)
     struct trace_enc *enc = &run->enc;
     enc->probe = cfg.probe;
     enc->pcfg = cfg.pcfg;
-    enc->pcfg.mpc_flags = flags_given ? (uint8_t)flags_arg : cfg.probe->default_flags;
-    enc->pcfg.syn = (struct syn_opts_cfg){.mss = (uint16_t)mss_arg, .wscale = wscale_arg, .sack_perm = !no_sack,
-                                          .timestamps = !no_ts};
-    enc->pcfg.window = (uint16_t)window_arg;
-    enc->pcfg.ttl = 64;
-    memcpy(enc->pcfg.gw_mac, cfg.gw_mac, 6);
     enc->ether = cfg.iface != NULL;
     if (set_sources(enc, &cfg.sources) != 0) {
         status = 2;
@@ -370,8 +204,7 @@ int cmd_trace(int argc, char **argv)
     }
     struct rec_opts ro = {.path = cfg.output, .format = cfg.format, .fields = cfg.fields};
     if (!(out = rec_open(&trace_schema, &ro, err, sizeof err))) {
-        fprintf(stderr, "mpcensus trace: %s\n", err);
-        status = 2;
+        fprintf(stderr, "mpcensus trace: %s\n", err);   /* the output file cannot be created */
         goto done;
     }
     uint64_t seed = cfg.seed;
@@ -429,7 +262,6 @@ done:
         free(run);
     }
     tt_free(&targets);
-    args_ports_free(&cfg.ports);
-    args_addr_ranges_free(&cfg.sources);
+    trace_config_free(&cfg);
     return status;
 }

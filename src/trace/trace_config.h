@@ -12,7 +12,7 @@
 struct trace_config {
     /* probe */
     const struct probe_module *probe;   /* mptcp_v0 or mptcp_v1 */
-    struct probe_cfg pcfg;              /* flags, key, SYN options, window, source ports */
+    struct probe_cfg pcfg;              /* flags, key, SYN options, window, source ports, TTL, gateway MAC */
     unsigned max_ttl;                   /* 1..64 */
     unsigned retries;                   /* per hop, 0..3 */
     unsigned gap_limit;                 /* silent TTLs after the last answering hop before giving up */
@@ -37,6 +37,7 @@ struct trace_config {
     enum rec_format format;
     const char *fields;
     bool quiet;
+    bool list_fields;
 };
 
 #endif

@@ -24,6 +24,7 @@ printf 'saddr,sport\n198.18.0.1,80\n' >"$LAB_TMP/noverdict.csv"
 expect_usage "--verdict without the column" "verdict (scan) or class" $T -f "$LAB_TMP/noverdict.csv" --verdict mptcp
 printf 'foo,bar\n1,2\n' >"$LAB_TMP/nocol.csv"
 expect_usage "no address column" "no address column" $T -f "$LAB_TMP/nocol.csv"
+expect_usage "output fields" "unknown output field 'bogus'" $T --output-fields target,bogus 198.18.0.1
 ok "bad options and unusable target files: exit 2 with a clear message"
 
 printf 'seed 1\nrouters 2\nrouter 3 strip\nprefix 198.18.0.0/30\nprofile a 1 80=tcp\n' >"$LAB_TMP/bad.spec"
@@ -73,6 +74,12 @@ grep -q "1 input rows left out by --verdict" "$LAB_TMP/err1" || fail "--verdict 
 ok "bad scan rows and a target of a family without a source: counted skips, the good row traced"
 ip netns exec "$VANTAGE_NS" $T -S "$VANTAGE_V4" "$kv1_6" >/dev/null 2>"$LAB_TMP/err" && fail "an IPv6-only run with an IPv4 source succeeded"
 grep -q "no target left" "$LAB_TMP/err" || fail "unclear: $(cat "$LAB_TMP/err")"
+# a full disk: the record cannot be written, the command says which file and exits 1
+ip netns exec "$VANTAGE_NS" $T -q "$kv1_4" -o /dev/full 2>"$LAB_TMP/err"
+rc=$?
+[ $rc = 1 ] || fail "trace to /dev/full exited $rc, want 1 ($(cat "$LAB_TMP/err"))"
+grep -q "/dev/full: No space left on device" "$LAB_TMP/err" || fail "write error unclear: $(cat "$LAB_TMP/err")"
+ok "a target of a family without a source only: exit 2; a write error: exit 1 naming the file"
 
 # ICMP errors with garbage quotes sent to the vantage while it traces (silent target: several rounds)
 ip netns exec "$VANTAGE_NS" $T -q --mptcp-version 1 --wait 1 "$sil_4" "$kv1_4" -o "$LAB_TMP/t2.json" 2>"$LAB_TMP/err2" &

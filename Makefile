@@ -61,6 +61,9 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_mptcp_event := src/http/mptcp_events.c
+FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c src/trace/trace_diff.c \
+  src/trace/trace_end.c src/trace/trace_state.c src/trace/trace_targets.c src/io/json.c src/io/record_read.c \
+  src/io/instream.c src/cli/args.c
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)

@@ -1,16 +1,17 @@
 #!/bin/sh
-# demo-http.sh — the http part of `make demo`: times a sample of lab hosts per class over MPTCP and TCP (twins started together) and prints the median MPTCP − TCP differences per class.
+# demo-http.sh — the http part of `make demo`: times a sample of the traced lab hosts per trace class over MPTCP and TCP (twins started together) and prints the median MPTCP − TCP differences per class.
 # Default: brings up lab/http.spec (real nginx over MPTCP and TCP, a stripping path, a 20 ms path, an announcing
-# host), scans it (MP_CAPABLE v1, ports 80 and 443) and uses the scan verdict as the class.
+# host, a path dropping MP_CAPABLE SYNs), scans it (MP_CAPABLE v1, ports 80 and 443), traces every host that
+# answered (mpcensus trace, v1) and uses the trace class as the class.
 # Reuse (e.g. by the longitudinal demo): HTTP_LAB_ENV=state file of a lab that is up, HTTP_INPUT=scan or trace
-# records of it, HTTP_CLASS_FIELD=verdict|class (default verdict), HTTP_CLASSES=list (default: every class).
+# records of it, HTTP_CLASS_FIELD=verdict|class (default class), HTTP_CLASSES=list (default: every class).
 # Env: HTTP_SAMPLE=targets per class (default 12), HTTP_RUNS=runs per target (default 5).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 MPCENSUS="${MPCENSUS:-$PWD/build/mpcensus}"
 SAMPLE="${HTTP_SAMPLE:-12}"
 RUNS="${HTTP_RUNS:-5}"
-FIELD="${HTTP_CLASS_FIELD:-verdict}"
+FIELD="${HTTP_CLASS_FIELD:-class}"
 TMP=$(mktemp -d /tmp/demo-http.XXXXXX)
 NAME=
 cleanup() { [ -n "$NAME" ] && "$MPCENSUS" lab down --name "$NAME" >/dev/null 2>&1; rm -rf "$TMP"; }
@@ -25,13 +26,16 @@ else
     NAME="mpcdemoh$$"
     "$MPCENSUS" lab up lab/http.spec --name "$NAME" >"$TMP/lab.env" 2>"$TMP/lab.err" || { cat "$TMP/lab.err"; exit 1; }
     . "$TMP/lab.env"
-    echo "lab $NAME up (lab/http.spec): nginx over MPTCP and TCP, strip, delay:20, announce, silent; $PREFIXES_V4 $PREFIXES_V6"
-    echo "\$ mpcensus scan -p 80,443 --mptcp-version 1 ... (the scan verdict is the class)"
+    echo "lab $NAME up (lab/http.spec): nginx over MPTCP and TCP, strip, delay:20, announce, drop-mptcp, silent; $PREFIXES_V4 $PREFIXES_V6"
+    echo "\$ mpcensus scan -p 80,443 --mptcp-version 1 ... -o scan.csv"
     # shellcheck disable=SC2086
     ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -i "$VANTAGE_IF" -S "$VANTAGE_V4,$VANTAGE_V6" -G "$GATEWAY_MAC" \
         -b "$BLOCKLIST" -p 80,443 --mptcp-version 1 -r 5000 -c 1 -o "$TMP/scan.csv" \
         --ipv6-targets "$HITLIST6" $PREFIXES_V4 2>"$TMP/scan.err" || { cat "$TMP/scan.err"; exit 1; }
-    INPUT="$TMP/scan.csv"
+    echo "\$ mpcensus trace -f scan.csv --verdict mptcp,tcp --mptcp-version 1 -o trace.json   (the trace class is the class)"
+    ip netns exec "$VANTAGE_NS" "$MPCENSUS" trace -q -f "$TMP/scan.csv" --verdict mptcp,tcp --mptcp-version 1 -r 5000 \
+        -o "$TMP/trace.json" 2>"$TMP/trace.err" || { cat "$TMP/trace.err"; exit 1; }
+    INPUT="$TMP/trace.json"
 fi
 
 # a sample of every class: the first SAMPLE rows of each (records are in reply order, which is random)

@@ -14,8 +14,12 @@ if [ -x scripts/demo-scan.sh ]; then
     section "scan: MP_CAPABLE v0/v1 scan of the lab population vs. the lab's ground truth"
     ./scripts/demo-scan.sh || status=1
 fi
+if [ -x scripts/demo-trace.sh ]; then
+    section "trace: the scan's mptcp and mirrored candidates traced hop by hop vs. the lab's ground truth"
+    ./scripts/demo-trace.sh || status=1
+fi
 if [ -x scripts/demo-http.sh ]; then
-    section "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per scan verdict"
+    section "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per trace class"
     ./scripts/demo-http.sh || status=1
 fi
 if [ -x scripts/demo-pcap.sh ]; then

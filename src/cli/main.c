@@ -11,6 +11,7 @@
 #include "pcap/pcap_cmd.h"
 #include "report/report.h"
 #include "scan/scan.h"
+#include "trace/trace.h"
 
 #define MPCENSUS_VERSION "0.1.0"
 
@@ -22,6 +23,7 @@ struct command {
 
 static const struct command commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
+    {"trace", cmd_trace, "stateless Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of pcap/pcapng traces (gzip, zstd, xz)"},
     {"http", cmd_http, "HTTP(S) GET timing over MPTCP and TCP side by side, fallback and subflow detection"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},

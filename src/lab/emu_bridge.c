@@ -42,6 +42,15 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
 
 void bridge_frame_from_up_at(struct bridge *b, const uint8_t *frame, size_t len, uint64_t rx_ns)
 {
+    if (b->mbox & MBOX_PROXY) {   /* the proxy sits at the path's start: it answers before any delay */
+        uint8_t *back = pktio_slot(&b->up);
+        size_t n = proxy_answer(b->seed, frame, len, b->up.mac, back, PKTIO_FRAME);
+        if (n) {
+            pktio_commit(&b->up, n);
+            b->proxied++;
+            return;
+        }
+    }
     uint8_t *out = b->delay ? delay_line_slot(b->delay) : pktio_slot(&b->down);
     if (!out) {   /* delay line full: the frame is lost, as in a full queue */
         delay_line_commit(b->delay, PKTIO_FRAME + 1, rx_ns);

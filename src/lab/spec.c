@@ -210,6 +210,8 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox, unsi
         else if (!strcmp(tok, "keyrw")) *mbox |= MBOX_KEYRW;
         else if (!strcmp(tok, "mirror")) *mbox |= MBOX_MIRROR;
         else if (!strcmp(tok, "strip-synack")) *mbox |= MBOX_STRIP_SYNACK;
+        else if (!strcmp(tok, "proxy")) *mbox |= MBOX_PROXY;
+        else if (!strcmp(tok, "prohibit")) *mbox |= MBOX_PROHIBIT;
         else if (!strcmp(tok, "drop-mptcp")) *mbox |= MBOX_DROP_MPTCP;
         else if (!strcmp(tok, "none")) ;
         else if (!strncmp(tok, "delay:", 6)) {
@@ -220,7 +222,8 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox, unsi
             *mbox |= MBOX_DELAY;
             *delay_us = (unsigned)(ms * 1000.0 + 0.5);
         }
-        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, drop-mptcp, delay:MS)", tok);
+        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, proxy, prohibit, drop-mptcp, "
+                         "delay:MS)", tok);
     }
     return true;
 }
@@ -374,19 +377,21 @@ static bool directive(struct parser *ps, char **tok, int n)
         s->n_routers = v;
     } else if (!strcmp(d, "router")) {
         if (n < 3)
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
         if (!spec_uint(ps, "router number", tok[1], 1, SPEC_MAX_ROUTERS, &v))
             return false;
         struct router *r = &s->routers[v - 1];
         if (!strcmp(tok[2], "quote8") && n == 3) {
             r->kind = ROUTER_QUOTE8;
+        } else if (!strcmp(tok[2], "strip") && n == 3) {
+            r->strip = true;
         } else if (!strcmp(tok[2], "ratelimit") && n == 4) {
             unsigned ms;
             if (!spec_uint(ps, "rate limit (milliseconds)", tok[3], 0, 1000000, &ms))
                 return false;
             r->icmp_ratelimit_ms = (int)ms;
         } else {
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
         }
     } else if (!strcmp(d, "ports")) {
         if (n != 2)
@@ -484,7 +489,7 @@ static bool validate(struct parser *ps)
     if (s->infra4.len > 24 || s->infra6.len > 120)
         return fail(ps, "infra prefixes need at least 256 addresses (/24, /120)");
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
-        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0)
+        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0 || s->routers[i].strip)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
     char why[256];
     if (!spec_ext_validate(s, why, sizeof why))

@@ -51,7 +51,7 @@ ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 2 -p 80,443 --transport m
 counter() { ip netns exec "$1" nstat -asz "$2" | awk -v n="$2" '$1 == n { print $2 }'; }
 join0=$(counter "$H_ANNOUNCE" MPTcpExtMPJoinAckRx)
 ip netns exec "$VANTAGE_NS" ip mptcp limits set subflows 4 add_addr_accepted 4
-ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 2 -p 80,443 --transport mptcp -O json -o "$LAB_TMP/ann1.json" \
+ip netns exec "$VANTAGE_NS" "$MPCENSUS" http -q --runs 2 -p 80,443 --transport mptcp --linger 0.2 -O json -o "$LAB_TMP/ann1.json" \
     --path /100k.bin "$A4" "$A6" || fail "http to the announcing host, limits raised"
 join1=$(counter "$H_ANNOUNCE" MPTcpExtMPJoinAckRx)
 python3 - "$LAB_TMP" $((join1 - join0)) <<'PY' || fail "announce"

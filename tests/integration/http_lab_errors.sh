@@ -148,6 +148,28 @@ grep -q "sent 1 MPTCP connections as plain TCP because it had detected an MPTCP 
     fail "no blackhole warning"
 grep -q '"fallback":true' "$LAB_TMP/after.json" || fail "the disabled connection is not a fallback"
 ok "MP_CAPABLE SYNs dropped: MPTCP seconds slower, then the kernel's blackhole fallback is reported as ours"
+# the same two paths traced: what `mpcensus trace` sees equals `lab truth --trace` (drop-mptcp silences the MP_CAPABLE
+# SYN after the last core router, the delay box is invisible to a tracer); the scan truth calls drop-mptcp silent
+X6=$(first_of web-drop 6)
+V "$MPCENSUS" trace -q -p 80 --mptcp-version 1 -O csv -o "$LAB_TMP/trace.csv" "$X4" "$X6" "$D4" "$D6" ||
+    fail "trace of the drop and delay paths"
+"$MPCENSUS" lab truth "$SPEC" --trace --ports 80 --mptcp-version 1 >"$LAB_TMP/ttruth.csv" || fail "lab truth --trace"
+"$MPCENSUS" lab truth "$SPEC" --ports 80 --mptcp-version 1 >"$LAB_TMP/struth.csv" || fail "lab truth"
+python3 - "$LAB_TMP" "$X4,$X6" "$D4,$D6" <<'PY' || fail "trace vs lab truth on the drop and delay paths"
+import csv, sys
+t, drop, delay = sys.argv[1], set(sys.argv[2].split(",")), set(sys.argv[3].split(","))
+got = {r["target"]: r for r in csv.DictReader(open(t + "/trace.csv"))}
+truth = {r["daddr"]: r for r in csv.DictReader(open(t + "/ttruth.csv")) if r["daddr"] in got}
+scan = {r["daddr"]: r["verdict"] for r in csv.DictReader(open(t + "/struth.csv")) if r["daddr"] in got}
+assert set(got) == drop | delay == set(truth), (sorted(got), sorted(truth))
+for a, r in got.items():
+    want = "unreachable" if a in drop else "mptcp"
+    assert truth[a]["class"] == want and r["class"] == want, (a, r["class"], truth[a]["class"], want)
+    assert (r["dest_hops"] or "") == truth[a]["dest_hops"], (a, r["dest_hops"], truth[a]["dest_hops"])
+    assert scan[a] == ("silent" if a in drop else "mptcp"), (a, scan[a])
+print("trace = lab truth --trace: drop-mptcp unreachable, delay:20 mptcp at %s hops" % truth[sorted(delay)[0]]["dest_hops"])
+PY
+ok "drop-mptcp and delay paths traced as lab truth --trace says (v4, v6)"
 
 # ---- usage errors
 for args in "not-an-address" "--verdict mptcp 198.18.0.1" "--path x 198.18.0.1" "--runs 0 198.18.0.1" "" \

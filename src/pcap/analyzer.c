@@ -127,6 +127,11 @@ static int conn_side(const struct flow *f, int dir) { return f->join_reversed ? 
 static void handle_capable(struct analyzer *a, struct flow *f, int dir, uint8_t flags, const struct mptcp_opt *o)
 {
     bool syn = flags & TCP_SYN, ack = flags & TCP_ACK;
+    /* A SYN-ACK's MP_CAPABLE carries the server's key (12 bytes in v0 and v1). One without it, such as a
+     * middlebox echoing a v1 SYN's 4-byte option, is no answer a client stack accepts (it falls back to
+     * TCP), so the SYN-ACK counts as a plain one. */
+    if (syn && ack && !o->has_sendkey)
+        return;
     if (syn && !ack)
         f->mptcp_syn = true;
     else if (syn)

@@ -18,7 +18,7 @@ stage_scan() {
         t=$(now)
         # shellcheck disable=SC2086
         in_vantage "$MPCENSUS" scan -q -i "$VANTAGE_IF" -S "$VANTAGE_V4,$VANTAGE_V6" -G "$GATEWAY_MAC" \
-            -b "$BLOCKLIST" -p 80,443 --mptcp-version $v -r "$RATE" -c "$COOLDOWN" -o "$D/scan-v$v.csv" \
+            -b "$BLOCKLIST" -p 80,443 --mptcp-version $v -r "$RATE" -P "$PROBES" -c "$COOLDOWN" -o "$D/scan-v$v.csv" \
             --ipv6-targets "$HITLIST6" $PREFIXES_V4 2>"$D/scan-v$v.err" || { cat "$D/scan-v$v.err"; return 1; }
         import_quiet --probe-version $v "$D/scan-v$v.csv" || return 1
         sent=$(sed -n 's/^summary: targets \([0-9]*\).*/\1/p' "$D/scan-v$v.err")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh — `make demo`: the whole longitudinal study on the lab (monthly v0/v1 scans, traces, HTTP timing, passive share, archive, attribution, report), checked against the lab's truth.
 # usage (root, from anywhere, after `make build`): scripts/demo.sh      env: DEMO_SIZE=full|small, DEMO_OUT=DIR,
-# RATE, COOLDOWN, TRACE_RATE, HTTP_SAMPLE, HTTP_RUNS, PASSIVE_SAMPLE, MPCENSUS. Exit 0 only when every
+# RATE, PROBES, COOLDOWN, TRACE_RATE, HTTP_SAMPLE, HTTP_RUNS, PASSIVE_SAMPLE, MPCENSUS. Exit 0 only when every
 # measured count equals the truth and nothing of the labs is left; 1 otherwise.
 # Every packet stays inside the network namespaces of `mpcensus lab up` (198.18.0.0/15, 2001:db8::/32).
 set -u
@@ -13,7 +13,7 @@ full)  SPEC=lab/study.spec;       : "${RATE:=30000}" "${COOLDOWN:=3}" "${TRACE_R
 small) SPEC=lab/study-small.spec; : "${RATE:=10000}" "${COOLDOWN:=1}" "${TRACE_RATE:=5000}" "${HTTP_SAMPLE:=4}" "${PASSIVE_SAMPLE:=2}" ;;
 *) echo "demo: DEMO_SIZE must be full or small, not '$DEMO_SIZE'" >&2; exit 2 ;;
 esac
-: "${HTTP_RUNS:=5}"
+: "${HTTP_RUNS:=5}" "${PROBES:=2}"   # two SYNs per target (ZMap -P): a packet lost on a loaded machine costs no verdict
 OUT="${DEMO_OUT:-$ROOT/build/demo-${DEMO_SIZE:-full}}"
 DB="$OUT/study.db"
 WORK="$OUT/work"
@@ -54,7 +54,7 @@ rm -rf "$OUT"
 mkdir -p "$WORK" || exit 1
 : >"$WORK/passive-truth.txt"
 say "study $SPEC ($DEMO_SIZE size: $(calendar 0) .. $(calendar $LAST), $MONTHS months); archive $DB; lab $NAME"
-say "rates: scan -r $RATE -c $COOLDOWN, trace -r $TRACE_RATE; traces of $(calendar $FIRST_TRACED) .. $(calendar $LAST); HTTP timing in $(calendar $LAST)"
+say "rates: scan -r $RATE -P $PROBES -c $COOLDOWN, trace -r $TRACE_RATE; traces of $(calendar $FIRST_TRACED) .. $(calendar $LAST); HTTP timing in $(calendar $LAST)"
 
 MONTH=0
 while [ "$MONTH" -lt "$MONTHS" ]; do

@@ -8,13 +8,14 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 MPCENSUS="${MPCENSUS:-$ROOT/build/mpcensus}"
-case "${DEMO_SIZE:-full}" in
+DEMO_SIZE="${DEMO_SIZE:-full}"
+case "$DEMO_SIZE" in
 full)  SPEC=lab/study.spec;       : "${RATE:=30000}" "${COOLDOWN:=3}" "${TRACE_RATE:=10000}" "${HTTP_SAMPLE:=12}" "${PASSIVE_SAMPLE:=4}" ;;
 small) SPEC=lab/study-small.spec; : "${RATE:=10000}" "${COOLDOWN:=1}" "${TRACE_RATE:=5000}" "${HTTP_SAMPLE:=4}" "${PASSIVE_SAMPLE:=2}" ;;
 *) echo "demo: DEMO_SIZE must be full or small, not '$DEMO_SIZE'" >&2; exit 2 ;;
 esac
 : "${HTTP_RUNS:=5}" "${PROBES:=2}"   # two SYNs per target (ZMap -P): a packet lost on a loaded machine costs no verdict
-OUT="${DEMO_OUT:-$ROOT/build/demo-${DEMO_SIZE:-full}}"
+OUT="${DEMO_OUT:-$ROOT/build/demo-$DEMO_SIZE}"
 DB="$OUT/study.db"
 WORK="$OUT/work"
 NAME="mpcdemo$$"

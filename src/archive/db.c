@@ -172,6 +172,15 @@ void db_bind_double_if(sqlite3_stmt *st, int i, int present, double v)
         sqlite3_bind_null(st, i);
 }
 
+int db_step_once(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "%s%s%s", what ? what : "", what ? ": " : "", sqlite3_errmsg(a->db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int db_step_row(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
 {
     int rc = sqlite3_step(st);

@@ -46,6 +46,10 @@ void db_bind_double_if(sqlite3_stmt *st, int i, int present, double v);
  * "inserting WHAT: reason" in err. */
 int db_step_row(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen);
 
+/* Steps a statement that returns no rows once and finalizes it; -1 with
+ * "WHAT: reason" (just the reason when what is NULL) in err. */
+int db_step_once(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen);
+
 /* Write transaction: BEGIN IMMEDIATE (waits for other writers up to the busy timeout). */
 int db_begin(struct archive *a, char *err, size_t errlen);
 int db_commit(struct archive *a, char *err, size_t errlen);

@@ -260,10 +260,7 @@ static int insert_file_row(struct import_ctx *c, const struct content *ct, char 
     if (c->o->has_date)
         sqlite3_bind_text(st, 10, c->o->date_text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(c->a->db));
-    sqlite3_finalize(st);
+    int rc = db_step_once(c->a, st, NULL, err, errlen);
     c->file_id = sqlite3_last_insert_rowid(c->a->db);
     return rc;
 }
@@ -298,11 +295,7 @@ static int finish_file_row(struct import_ctx *c, char *err, size_t errlen)
     db_bind_text_or_null(st, 12, c->res->derived);
     db_bind_text_or_null(st, 13, day);
     sqlite3_bind_int64(st, 14, c->file_id);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(c->a->db));
-    sqlite3_finalize(st);
-    return rc;
+    return db_step_once(c->a, st, NULL, err, errlen);
 }
 
 static bool is_regular(const char *path)

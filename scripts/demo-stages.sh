@@ -1,6 +1,6 @@
 # demo-stages.sh — the stages of the longitudinal demo (scan, trace, http, passive), sourced by scripts/demo.sh.
 # Each stage works on the lab whose state is loaded ($VANTAGE_NS ...), writes its files under $WORK/mM/ and
-# imports them into $DB with the month's calendar name ($CAL). Needs from the driver: MPCENSUS SPEC DB WORK
+# imports them into $DB dated the first day of the month's calendar name ($CAL). Needs from the driver: MPCENSUS SPEC DB WORK
 # RATE COOLDOWN TRACE_RATE HTTP_SAMPLE HTTP_RUNS PASSIVE_SAMPLE, and the functions say / elapsed / now.
 
 # in_vantage CMD...: runs CMD in the vantage namespace of the lab that is up.
@@ -8,7 +8,7 @@ in_vantage() { ip netns exec "$VANTAGE_NS" "$@"; }
 
 # import_quiet FILE...: archive import with the month's calendar name; the import's own summary only on failure.
 import_quiet() {
-    "$MPCENSUS" archive import -q --db "$DB" --month "$CAL" --label lab "$@" 2>"$D/import.err" ||
+    "$MPCENSUS" archive import -q --db "$DB" --date "$CAL-01" --label lab "$@" 2>"$D/import.err" ||
         { cat "$D/import.err"; return 1; }
 }
 
@@ -23,7 +23,8 @@ stage_scan() {
         import_quiet --probe-version $v "$D/scan-v$v.csv" || return 1
         sent=$(sed -n 's/^summary: targets \([0-9]*\).*/\1/p' "$D/scan-v$v.err")
         mptcp=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "verdict") c = i; next } $c == "mptcp" { n++ } END { print n + 0 }' "$D/scan-v$v.csv")
-        say "  scan v$v: $(($(wc -l <"$D/scan-v$v.csv") - 1)) replies from ${sent:-?} probes (${mptcp} mptcp), $(elapsed "$t") s at -r $RATE, imported"
+        drops=$(sed -n 's/.* \([0-9]*\) kernel drops.*/\1/p' "$D/scan-v$v.err")
+        say "  scan v$v: $(($(wc -l <"$D/scan-v$v.csv") - 1)) hosts answered ${sent:-?} targets x $PROBES SYNs (${mptcp} mptcp, ${drops:-?} kernel drops), $(elapsed "$t") s at -r $RATE, imported"
     done
 }
 

@@ -11,7 +11,7 @@ MPCENSUS="${MPCENSUS:-$ROOT/build/mpcensus}"
 DEMO_SIZE="${DEMO_SIZE:-full}"
 case "$DEMO_SIZE" in
 full)  SPEC=lab/study.spec;       : "${RATE:=30000}" "${COOLDOWN:=3}" "${TRACE_RATE:=10000}" "${HTTP_SAMPLE:=12}" "${PASSIVE_SAMPLE:=4}" ;;
-small) SPEC=lab/study-small.spec; : "${RATE:=10000}" "${COOLDOWN:=1}" "${TRACE_RATE:=5000}" "${HTTP_SAMPLE:=4}" "${PASSIVE_SAMPLE:=2}" ;;
+small) SPEC=lab/study-small.spec; : "${RATE:=5000}" "${COOLDOWN:=1}" "${TRACE_RATE:=5000}" "${HTTP_SAMPLE:=4}" "${PASSIVE_SAMPLE:=2}" ;;
 *) echo "demo: DEMO_SIZE must be full or small, not '$DEMO_SIZE'" >&2; exit 2 ;;
 esac
 : "${HTTP_RUNS:=5}" "${PROBES:=2}"   # two SYNs per target (ZMap -P): a packet lost on a loaded machine costs no verdict
@@ -118,4 +118,27 @@ q monthly; q trace; q migration 714,6185
 cp "$WORK/passive-truth.txt" "$C/truth-passive.txt"
 say "done in $(elapsed "$T0") s; the report: $OUT/report/index.html"
 echo
-python3 "$ROOT/scripts/demo-compare.py" "$C"
+python3 "$ROOT/scripts/demo-compare.py" "$C" && exit 0
+# which (address, port, probe version) of the scans differ from `lab truth`, with the lab profile: the start of
+# finding out whether the tool or the truth is wrong
+echo
+echo "scan replies that differ from lab truth (month, address, port, probe version, scan verdict, truth, profile):"
+MONTH=0
+while [ "$MONTH" -lt "$MONTHS" ]; do
+    "$MPCENSUS" lab truth "$SPEC" --month "$MONTH" --mptcp-version both --with-profile -o "$C/truth-m$MONTH.csv" &&
+    python3 - "$MONTH" "$C/truth-m$MONTH.csv" "$WORK/m$MONTH/scan-v0.csv" "$WORK/m$MONTH/scan-v1.csv" <<'PY'
+import csv, sys
+got = {}
+for path in sys.argv[3:]:
+    for r in csv.DictReader(open(path)):
+        got[(r["saddr"], r["sport"], r["probe_version"])] = r["verdict"]
+n = 0
+for r in csv.DictReader(open(sys.argv[2])):
+    g = got.get((r["daddr"], r["dport"], r["probe_version"]), "silent")
+    if g != r["verdict"] and n < 10:
+        print("  %s %-28s %5s v%s %-16s %-16s %s" % (sys.argv[1], r["daddr"], r["dport"], r["probe_version"], g, r["verdict"], r["profile"]))
+        n += 1
+PY
+    MONTH=$((MONTH + 1))
+done
+exit 1

@@ -24,7 +24,7 @@ stage_scan() {
         sent=$(sed -n 's/^summary: targets \([0-9]*\).*/\1/p' "$D/scan-v$v.err")
         mptcp=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "verdict") c = i; next } $c == "mptcp" { n++ } END { print n + 0 }' "$D/scan-v$v.csv")
         drops=$(sed -n 's/.* \([0-9]*\) kernel drops.*/\1/p' "$D/scan-v$v.err")
-        say "  scan v$v: $(($(wc -l <"$D/scan-v$v.csv") - 1)) hosts answered ${sent:-?} targets x $PROBES SYNs (${mptcp} mptcp, ${drops:-?} kernel drops), $(elapsed "$t") s at -r $RATE, imported"
+        say "  scan v$v: $(($(wc -l <"$D/scan-v$v.csv") - 1)) of ${sent:-?} targets answered, $PROBES SYNs each (${mptcp} mptcp, ${drops:-?} kernel drops), $(elapsed "$t") s at -r $RATE, imported"
     done
 }
 

@@ -438,28 +438,32 @@ static int cmd_info(int argc, char **argv)
 
 int cmd_archive(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*run)(int, char **);
-        const char *summary;
-    } subs[] = {
+    static const struct arg_sub subs[] = {
         {"import", cmd_import, "import scan / ZMap / tcp_synopt / trace / http / pcap output"},
         {"attribute", cmd_attribute, "attribute hosts to ASes, organisations and countries"},
         {"query", cmd_query, "run an analysis (monthly, hamming, ..., pcap)"},
         {"info", cmd_info, "what the archive holds"},
+        {NULL, NULL, NULL},
     };
-    if (argc >= 2)
-        for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-            if (!strcmp(argv[1], subs[i].name))
-                return subs[i].run(argc - 1, argv + 1);
-    bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"));
-    FILE *out = help ? stdout : stderr;
-    if (argc >= 2 && !help)
-        fprintf(stderr, "mpcensus archive: unknown subcommand '%s'\n", argv[1]);
-    fprintf(out, "usage: mpcensus archive <subcommand> --db FILE [options]\n\n"
-                 "Months of results in SQLite, AS/country attribution, the paper's analyses as queries.\n\n");
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-        fprintf(out, "  %-10s %s\n", subs[i].name, subs[i].summary);
-    fprintf(out, "\n'mpcensus archive <subcommand> --help' describes its options.\n");
-    return help ? 0 : 2;
+    static const struct arg_opt no_opts[] = {ARG_END};
+    static const struct arg_section sections[] = {
+        {"EXIT STATUS", "Each subcommand's page says: 0 success, 1 runtime failure, 2 usage error."},
+        {"EXAMPLES",
+         "  mpcensus archive import --db census.db scan-2024-03-v0.csv scan-2024-03-v1.json.gz\n"
+         "  mpcensus archive attribute --db census.db --pfx2as rv4.pfx2as.gz --mmdb GeoLite2-Country.mmdb\n"
+         "  mpcensus archive query monthly --db census.db --csv\n"
+         "  mpcensus archive info --db census.db"},
+        {NULL, NULL},
+    };
+    static const struct arg_cmd overview = {
+        .name = "archive",
+        .summary = "months of results in SQLite: import, attribute, analyses as queries",
+        .synopsis = "<subcommand> --db FILE [options]",
+        .description = "Months of results in SQLite, AS/country attribution, the paper's analyses as queries. Every "
+                       "subcommand takes --db FILE, the archive (created by the first import).",
+        .opts = no_opts,
+        .sections = sections,
+        .subs = subs,
+    };
+    return args_dispatch(&overview, argc, argv);
 }

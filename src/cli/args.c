@@ -538,7 +538,7 @@ int args_parse(const struct arg_cmd *cmd, int argc, char **argv, int *first_oper
     while (rc == ARGS_OK && (c = getopt_long(argc, argv, shorts, lo, &longidx)) != -1) {
         const struct arg_opt *o = NULL;
         if (c == 'h') {
-            args_usage(cmd, stdout);
+            args_help(cmd);
             rc = ARGS_EXIT;
             break;
         }
@@ -683,13 +683,28 @@ void args_usage(const struct arg_cmd *cmd, FILE *out)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        fprintf(out, "%s mpcensus %s %.*s\n", first ? "usage:" : "      ", cmd_label(cmd), (int)len, p);
+        fprintf(out, "%s mpcensus%s%s %.*s\n", first ? "usage:" : "      ", *cmd_label(cmd) ? " " : "", cmd_label(cmd),
+                (int)len, p);
         first = false;
         p += len + (nl ? 1 : 0);
     }
     if (cmd->description) {
         fputc('\n', out);
         text_block(out, cmd->description, 0);
+    }
+    if (cmd->subs) {
+        fprintf(out, "\n%s:\n", cmd->name && *cmd->name ? "Subcommands" : "Commands");
+        for (size_t i = 0; cmd->subs[i].name; i++) {
+            fprintf(out, "  %s", cmd->subs[i].name);
+            int at = 2 + (int)strlen(cmd->subs[i].name);
+            if (at + 2 > HELP_COL) {
+                fputc('\n', out);
+                at = 0;
+            }
+            wrap(out, cmd->subs[i].summary ? cmd->subs[i].summary : "", HELP_COL, at);
+        }
+        fprintf(out, "\n'mpcensus %s%s<%s> --help' describes one.\n", cmd_label(cmd), *cmd_label(cmd) ? " " : "",
+                *cmd_label(cmd) ? "subcommand" : "command");
     }
     const char *group = NULL;
     bool any_group = false;
@@ -793,15 +808,29 @@ static void roff_block(FILE *out, const char *text)
         fputs(".fi\n", out);
 }
 
+void args_man_name(const struct arg_cmd *cmd, char *buf, size_t len)
+{
+    snprintf(buf, len, "mpcensus%s%s", *cmd_label(cmd) ? "-" : "", cmd_label(cmd));
+    for (char *q = buf; *q; q++)
+        *q = *q == ' ' ? '-' : (char)tolower((unsigned char)*q);
+}
+
+/* "\fBmpcensus-lab-up\fR(1)" */
+static void man_ref(FILE *out, const char *page)
+{
+    fputs("\\fB", out);
+    roff(out, page, strlen(page), false);
+    fputs("\\fR(1)", out);
+}
+
 void args_man(const struct arg_cmd *cmd, const char *version, const char *date, FILE *out)
 {
     char page[64];
-    snprintf(page, sizeof page, "mpcensus%s%s", cmd->name && *cmd->name ? "-" : "", cmd_label(cmd));
-    for (char *q = page; *q; q++)
-        *q = *q == ' ' ? '-' : (char)toupper((unsigned char)*q);
-    fprintf(out, ".TH %s 1 \"%s\" \"mpcensus %s\" \"mpcensus manual\"\n", page, date, version);
-    for (char *q = page; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
+    args_man_name(cmd, page, sizeof page);
+    fputs(".TH ", out);
+    for (const char *q = page; *q; q++)
+        fputc(*q == '-' ? '-' : toupper((unsigned char)*q), out);
+    fprintf(out, " 1 \"%s\" \"mpcensus %s\" \"mpcensus manual\"\n", date, version);
     fputs(".SH NAME\n", out);
     roff_str(out, page);
     fputs(" \\- ", out);
@@ -811,8 +840,11 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        fputs(".B mpcensus ", out);
-        roff_str(out, cmd_label(cmd));
+        fputs(".B mpcensus", out);
+        if (*cmd_label(cmd)) {
+            fputc(' ', out);
+            roff(out, cmd_label(cmd), strlen(cmd_label(cmd)), false);
+        }
         fputc('\n', out);
         roff(out, p, len, true);
         fputs("\n.br\n", out);
@@ -821,6 +853,20 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
     if (cmd->description) {
         fputs(".SH DESCRIPTION\n", out);
         roff_block(out, cmd->description);
+    }
+    if (cmd->subs) {
+        fputs(*cmd_label(cmd) ? ".SH SUBCOMMANDS\n" : ".SH COMMANDS\n", out);
+        for (size_t i = 0; cmd->subs[i].name; i++) {
+            char sub[160];
+            fputs(".TP\n\\fB", out);
+            roff(out, cmd->subs[i].name, strlen(cmd->subs[i].name), false);
+            fputs("\\fR\n", out);
+            roff_str(out, cmd->subs[i].summary ? cmd->subs[i].summary : "");
+            snprintf(sub, sizeof sub, "%s-%s", page, cmd->subs[i].name);
+            fputs(" (", out);
+            man_ref(out, sub);
+            fputs(")\n", out);
+        }
     }
     fputs(".SH OPTIONS\n", out);
     const char *group = NULL;
@@ -870,5 +916,79 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
         }
     }
     fputs(".SH SEE ALSO\n", out);
-    fputs(cmd->name && *cmd->name ? "\\fBmpcensus\\fR(1)\n" : "\\fBzmap\\fR(8), \\fBtshark\\fR(1)\n", out);
+    /* the pages around this one: its subcommands, else its parents */
+    bool any = false;
+    for (size_t i = 0; cmd->subs && cmd->subs[i].name; i++) {
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s-%s", page, cmd->subs[i].name);
+        fputs(any ? ",\n" : "", out);
+        man_ref(out, sub);
+        any = true;
+    }
+    for (char *dash = strchr(page, '-'); dash; dash = strchr(dash + 1, '-')) {
+        char parent[64];
+        snprintf(parent, sizeof parent, "%.*s", (int)(dash - page), page);
+        fputs(any ? ",\n" : "", out);
+        man_ref(out, parent);
+        any = true;
+    }
+    if (!*cmd_label(cmd))
+        fputs(",\n\\fBzmap\\fR(8), \\fBtshark\\fR(1)", out);
+    fputs("\n", out);
+}
+
+/* ============================================================ help modes and dispatch */
+
+static enum args_help_mode help_mode = ARGS_HELP_TEXT;
+static const char *help_version = "", *help_date = "";
+
+void args_set_help_mode(enum args_help_mode mode, const char *version, const char *date)
+{
+    help_mode = mode;
+    help_version = version ? version : "";
+    help_date = date ? date : "";
+}
+
+void args_help(const struct arg_cmd *cmd)
+{
+    char page[64];
+    switch (help_mode) {
+    case ARGS_HELP_TEXT: args_usage(cmd, stdout); break;
+    case ARGS_HELP_MAN: args_man(cmd, help_version, help_date, stdout); break;
+    case ARGS_HELP_LIST:
+        args_man_name(cmd, page, sizeof page);
+        printf("%s\t%s\n", page, cmd_label(cmd));
+        break;
+    }
+    fflush(stdout);
+}
+
+int args_dispatch(const struct arg_cmd *overview, int argc, char **argv)
+{
+    const char *word = argc >= 2 ? argv[1] : NULL;
+    if (!word) {
+        args_usage(overview, stderr);
+        return ARGS_USAGE;
+    }
+    if (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help")) {
+        args_help(overview);
+        /* the man page list goes on with every subcommand's own --help */
+        for (size_t i = 0; help_mode == ARGS_HELP_LIST && overview->subs && overview->subs[i].name; i++) {
+            char name[64], help[] = "--help";
+            snprintf(name, sizeof name, "%s", overview->subs[i].name);
+            char *av[] = {name, help, NULL};
+            overview->subs[i].run(2, av);
+        }
+        return 0;
+    }
+    for (size_t i = 0; overview->subs && overview->subs[i].name; i++)
+        if (!strcmp(word, overview->subs[i].name))
+            return overview->subs[i].run(argc - 1, argv + 1);
+    const char *kind = *cmd_label(overview) ? "subcommand" : "command";
+    fprintf(stderr, "mpcensus%s%s: unknown %s '%s' (", *cmd_label(overview) ? " " : "", cmd_label(overview), kind,
+            word);
+    for (size_t i = 0; overview->subs && overview->subs[i].name; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", overview->subs[i].name);
+    fprintf(stderr, "; see 'mpcensus%s%s --help')\n", *cmd_label(overview) ? " " : "", cmd_label(overview));
+    return ARGS_USAGE;
 }

@@ -367,7 +367,7 @@ int lab_attribution_parse(int argc, char **argv, struct lab_attribution_args *a)
 /* ---------------------------------------------------------------- overview */
 
 static const struct arg_section overview_sections[] = {
-    {"Subcommands",
+    {"Usage of each",
      "  mpcensus lab up SPEC [--name NAME] [--month N]\n"
      "  mpcensus lab down (--name NAME | --all)\n"
      "  mpcensus lab truth SPEC [--month N | --months A-B] [--ports LIST] [--with-profile]\n"
@@ -412,7 +412,6 @@ static const struct arg_cmd overview_cmd = {
     .sections = overview_sections,
 };
 
-void lab_overview(FILE *out) { args_usage(&overview_cmd, out); }
 
 const struct arg_cmd *lab_arg_cmd(const char *sub)
 {

@@ -49,7 +49,4 @@ struct lab_attribution_args {
 };
 int lab_attribution_parse(int argc, char **argv, struct lab_attribution_args *a);
 
-/* `mpcensus lab --help`: the subcommands and the spec format. */
-void lab_overview(FILE *out);
-
 #endif

@@ -28,24 +28,25 @@ static void exe_dir(char *buf, size_t len)
 
 bool datadir_candidate(const char *name, unsigned i, char *buf, size_t len)
 {
-    /* the directories, in order; an unset override or an unknown binary path yields none */
-    static const char *const beside_exe[] = {"/../share/mpcensus", "/../data", "/../../data"};
-    const char *dirs[5];
-    char exe[PATH_MAX];
+    /* the candidates, in order; an unset override or an unknown binary path yields none */
+    char cand[5][PATH_MAX + 64];
     unsigned n = 0;
     const char *env = getenv("MPCENSUS_DATA");
     if (env && *env)
-        dirs[n++] = env;
+        snprintf(cand[n++], sizeof cand[0], "%s/%s", env, name);
+    char exe[PATH_MAX];
     exe_dir(exe, sizeof exe);
-    char rel[3][PATH_MAX + 24];
-    for (unsigned k = 0; k < 3 && exe[0]; k++) {
-        snprintf(rel[k], sizeof rel[k], "%s%s", exe, beside_exe[k]);
-        dirs[n++] = rel[k];
+    if (exe[0]) {
+        snprintf(cand[n++], sizeof cand[0], "%s/../share/mpcensus/%s", exe, name);
+        /* the source tree keeps the lab's specs in lab/ and the rest in data/ */
+        const char *sub = strncmp(name, "lab/", 4) ? "data/" : "";
+        snprintf(cand[n++], sizeof cand[0], "%s/../%s%s", exe, sub, name);      /* build/mpcensus */
+        snprintf(cand[n++], sizeof cand[0], "%s/../../%s%s", exe, sub, name);   /* build/san/mpcensus */
     }
-    dirs[n++] = MPCENSUS_DATADIR;
+    snprintf(cand[n++], sizeof cand[0], "%s/%s", MPCENSUS_DATADIR, name);
     if (i >= n)
         return false;
-    int w = snprintf(buf, len, "%s/%s", dirs[i], name);
+    int w = snprintf(buf, len, "%s", cand[i]);
     return w > 0 && (size_t)w < len;
 }
 

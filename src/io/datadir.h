@@ -14,7 +14,8 @@
  * readable one of
  *   $MPCENSUS_DATA/name                     (an explicit override)
  *   EXE_DIR/../share/mpcensus/name          (an installed tree, wherever it was moved)
- *   EXE_DIR/../data/name, EXE_DIR/../../data/name   (build/ and build/san/ of the source tree)
+ *   EXE_DIR/../data/name, EXE_DIR/../../data/name   (build/ and build/san/ of the source tree,
+ *                                           which keeps "lab/..." names in lab/ instead)
  *   MPCENSUS_DATADIR/name                   (the compiled-in installation)
  * where EXE_DIR is the directory of /proc/self/exe. Writes its path into buf
  * and returns true; false (buf empty) when none is readable. */

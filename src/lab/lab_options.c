@@ -57,7 +57,9 @@ static const struct arg_cmd up_cmd = {
     .synopsis = "SPEC [--name NAME] [--month N]",
     .description = "Builds the lab (needs root) and prints its state (shell KEY=value lines, also written to "
                    LAB_STATE_DIR "/lab-NAME.env). The spec format is described in README.md, section The lab, and "
-                   "in 'mpcensus lab --help'.",
+                   "in 'mpcensus lab --help'. A SPEC without a '/' that is not in the current directory is looked up "
+                   "among the installed examples (share/mpcensus/lab: demo.spec, scale.spec, study.spec, "
+                   "study-small.spec).",
     .opts = up_opts,
     .sections = exit_status,
 };

@@ -4,6 +4,7 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "lab/org.h"
 #include "lab/spec_ext.h"
+#include "io/datadir.h"
 
 static const char *const behaviour_names[BEH_COUNT] = {
     [BEH_CLOSED] = "closed",      [BEH_SILENT] = "silent",         [BEH_TCP] = "tcp",
@@ -513,6 +515,18 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
 bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
+    /* a bare name that is not here may be one of the specs installed with the tool */
+    static char installed[PATH_MAX];
+    if (!f && errno == ENOENT && !strchr(path, '/')) {
+        char name[NAME_MAX + 8];
+        snprintf(name, sizeof name, "lab/%s", path);
+        if (datadir_find(name, installed, sizeof installed) && (f = fopen(installed, "r")))
+            path = installed;
+        else {
+            snprintf(err, errlen, "%s: no such file here, nor lab/%s in the data directories", path, path);
+            return false;
+        }
+    }
     if (!f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return false;

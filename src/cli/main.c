@@ -9,14 +9,13 @@
 
 #include "archive/archive.h"
 #include "cli/args.h"
+#include "cli/version.h"
 #include "decode/decode.h"
 #include "io/datadir.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
 #include "report/report.h"
 #include "scan/scan.h"
-
-#define MPCENSUS_VERSION "0.1.0"
 
 /* Every command: its word, entry point and one line. The man pages are made
  * from this table too (`mpcensus --man-list` asks each command's own --help),

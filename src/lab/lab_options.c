@@ -384,6 +384,7 @@ static const struct arg_section overview_sections[] = {
      "  seed N | routers N | router K quote8 | router K ratelimit MS | ports P,P\n"
      "  prefix CIDR... | infra CIDR4 CIDR6 | churn PERCENT | site-routers yes|no\n"
      "  router-addresses yes|no | vantage-in-population yes|no | vantage-rst drop|send\n"
+     "  vantage-addresses N (the vantage owns infra .1 to .N: VANTAGE_SOURCES_V4/V6 of the state, for scan -S)\n"
      "  profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent]\n"
      "          [mbox=strip,strip-synack,keyrw,mirror] [months=A-B]\n"
      "  org CIDR FROM_PROFILE TO_PROFILE [start=MONTH] [step=PERCENT] [max=PERCENT]\n"

@@ -404,6 +404,11 @@ static bool directive(struct parser *ps, char **tok, int n)
             s->router_addresses = yes;
         else
             s->vantage_in_population = yes;
+    } else if (!strcmp(d, "vantage-addresses")) {
+        if (n != 2)
+            return fail(ps, "usage: vantage-addresses N");
+        if (!spec_uint(ps, "vantage addresses", tok[1], 1, SPEC_MAX_VANTAGE_ADDRESSES, &s->vantage_addresses))
+            return false;
     } else if (!strcmp(d, "vantage-rst")) {
         if (n != 2 || (strcmp(tok[1], "drop") && strcmp(tok[1], "send")))
             return fail(ps, "usage: vantage-rst drop|send");
@@ -460,6 +465,8 @@ static bool validate(struct parser *ps)
         return fail(ps, "infra prefix outside 198.18.0.0/15 and 2001:db8::/32");
     if (s->infra4.len > 24 || s->infra6.len > 120)
         return fail(ps, "infra prefixes need at least 256 addresses (/24, /120)");
+    if (s->vantage_in_population && s->vantage_addresses > 1)
+        return fail(ps, "vantage-addresses above 1 needs vantage-in-population no (one vantage address is a host)");
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
         if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
@@ -479,6 +486,7 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
     spec->n_ports = 2;
     spec->site_routers = true;
     spec->router_addresses = true;
+    spec->vantage_addresses = 1;
     for (unsigned i = 0; i < SPEC_MAX_ROUTERS; i++)
         spec->routers[i].icmp_ratelimit_ms = -1;
     cidr_parse("198.19.255.0/24", &spec->infra4);

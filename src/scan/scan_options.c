@@ -414,10 +414,10 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
         return args_usage_error(cmd, "no targets: give CIDRs, -w FILE or --ipv6-targets FILE");
     if (cfg->output_filter_text) {
         char why[1200];
-        if (cfg->dryrun)
-            return args_usage_error(cmd, "--output-filter applies to replies; a dry run writes probes");
         if (!(cfg->output_filter = scan_filter_compile(cfg->output_filter_text, why, sizeof why)))
             return args_usage_error(cmd, "bad --output-filter '%s': %s", cfg->output_filter_text, why);
+        if (cfg->dryrun)
+            return args_usage_error(cmd, "--output-filter applies to replies; a dry run writes probes");
     }
     return 0;
 }

@@ -108,6 +108,7 @@ uninstall:
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
+FUZZ_EXTRA_fuzz_output_filter := src/scan/output_filter.c src/scan/classify.c src/cli/filter.c src/cli/args.c src/io/record.c src/io/outfile.c src/io/json.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

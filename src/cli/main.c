@@ -16,12 +16,14 @@
 #include "pcap/pcap_cmd.h"
 #include "report/report.h"
 #include "scan/scan.h"
+#include "trace/trace.h"
 
 /* Every command: its word, entry point and one line. The man pages are made
  * from this table too (`mpcensus --man-list` asks each command's own --help),
  * so a command added here gets its page mpcensus-WORD(1) with no other change. */
 static const struct arg_sub commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
+    {"trace", cmd_trace, "stateless Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of pcap/pcapng traces (gzip, zstd, xz)"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
@@ -49,7 +51,7 @@ static const struct arg_section root_sections[] = {
      "reason --, a send or receive error), 2 usage error. Each command's page says what they mean for it.",
      NULL},
     {"Safety",
-     "scan and lab probe send packets. The tests and the demo send them only inside network namespaces they "
+     "scan, trace and lab probe send packets. The tests and the demo send them only inside network namespaces they "
      "create, addressed from 198.18.0.0/15 and 2001:db8::/32; scan refuses the IANA special-purpose ranges "
      "unless -b replaces its blocklist.",
      NULL},

@@ -36,6 +36,15 @@ static bool find_mpc(const struct pkt_view *v, struct mptcp_capable *mpc)
 
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
 {
+    if (b->mbox & MBOX_PROXY) {
+        uint8_t *back = pktio_slot(&b->up);
+        size_t n = proxy_answer(b->seed, frame, len, b->up.mac, back, PKTIO_FRAME);
+        if (n) {
+            pktio_commit(&b->up, n);
+            b->proxied++;
+            return;
+        }
+    }
     uint8_t *out = pktio_slot(&b->down);
     memcpy(out, frame, len);
     struct pkt_view v;

@@ -171,7 +171,7 @@ static bool parse_asns(const char *text, void *dest, char *why, size_t whylen)
 static struct {
     struct port_list ports;
     int month, months[2], start, version, summary, format;
-    bool months_seen, start_seen, asns_seen, with_profile, with_as, per_asn, list_fields;
+    bool months_seen, start_seen, asns_seen, with_profile, with_as, per_asn, list_fields, trace;
     struct asn_list asns;
     const char *output, *fields;
 } tr;
@@ -196,6 +196,12 @@ static const struct arg_opt truth_opts[] = {
     {0, "with-as", NULL, ARG_FLAG, &tr.with_as, "Add asn (origin of the longest announced prefix, prefix2as "
      "spelling: 714, MOAS 6939_1101, AS set 3320,6939) and country columns, from the spec's as/as-set/geo lines: "
      "what an archive importing `lab attribution` files must find."},
+    {0, "trace", NULL, ARG_FLAG, &tr.trace, "Instead of scan verdicts, what a correct `mpcensus trace` reports "
+     "per address, port and version: class (mptcp, middlebox, no-mptcp, unreachable), hop (the first hop whose "
+     "full ICMP quote shows the change, or the proxy's hop), change (-MP_CAPABLE, mptcp.key, proxy), dest_hops "
+     "(the host's distance), end_icmp and end_hop (an ICMP unreachable: admin-prohibited, and the TTL that first "
+     "gets it). Goes with --month/--months, --ports, --mptcp-version, --with-profile and the output options.",
+     "Trace truth"},
     {0, "summary", "KIND", ARG_CHOICE, &tr.summary, "Instead of per-address rows, the study's truth tables: "
      "monthly (per month x version x family x port: responsive, closed, potential, mirrored, mptcp, consistent), "
      "verdicts (count per verdict), migration (per month for a set of ASes: v0_only, v1_only, both, added, migrated, "
@@ -225,14 +231,17 @@ static const struct arg_section truth_sections[] = {
      "the two before; a host supports a version when a probe of it gets verdict mptcp on any port; added = one "
      "version -> both, migrated = v0 -> v1 only, migrated_back = v1 -> v0 only, dropped = both -> one, appeared = "
      "none -> any, vanished = any -> none; a host counts when an AS of its longest announced prefix's origin is "
-     "in the list.",
+     "in the list.\n"
+     "--trace rows: daddr, dport, probe_version, class, hop, change, dest_hops, end_icmp, end_hop, profile, month, "
+     "month_index (the first nine by default; --with-profile and --months add theirs).",
      NULL},
     {"Exit status", "0 success, 1 spec or write error (the message names the file), 2 usage error.", NULL},
     {"Examples",
      "  mpcensus lab truth lab/demo.spec --ports 80,443 > truth.csv\n"
      "  mpcensus lab truth lab/study.spec --month 4 --with-as --with-profile -o truth4.csv\n"
      "  mpcensus lab truth lab/study.spec --months 0-5 --summary monthly\n"
-     "  mpcensus lab truth lab/study.spec --summary migration --asn 6185,714 -O json",
+     "  mpcensus lab truth lab/study.spec --summary migration --asn 6185,714 -O json\n"
+     "  mpcensus lab truth lab/demo.spec --trace --mptcp-version 1 --with-profile",
      NULL},
     {NULL, NULL, NULL},
 };
@@ -241,7 +250,8 @@ static const struct arg_cmd truth_cmd = {
     .name = "lab truth",
     .summary = "what a correct scan of a lab must report, per address or as the study's monthly tables",
     .synopsis = "SPEC [--month N | --months A-B] [--ports LIST] [--with-profile] [--with-as] [options]\n"
-                "SPEC --summary monthly|verdicts|migration [--months A-B] [--asn LIST] [--per-asn] [options]",
+                "SPEC --summary monthly|verdicts|migration [--months A-B] [--asn LIST] [--per-asn] [options]\n"
+                "SPEC --trace [--month N | --months A-B] [--ports LIST] [--with-profile] [options]",
     .description =
         "Computes, from the spec alone (seeded hashes, profiles, middleboxes, org stages, churn) and independently "
         "of the scanner, the verdict a correct scanner reports for every population address, port and probe "
@@ -273,6 +283,8 @@ int lab_truth_parse(int argc, char **argv, struct lab_truth_args *a)
         return args_usage_error(&truth_cmd, "--month and --months exclude each other");
     if ((tr.asns_seen || tr.per_asn) && tr.summary != SUMMARY_MIGRATION)
         return args_usage_error(&truth_cmd, "--asn and --per-asn go with --summary migration");
+    if (tr.trace && (tr.summary >= 0 || tr.with_as))
+        return args_usage_error(&truth_cmd, "--trace goes without --summary and --with-as");
     *a = (struct lab_truth_args){
         .spec = argv[first], .output = tr.output, .fields = tr.fields, .json = tr.format == 1,
         .list_fields = tr.list_fields, .month = tr.month, .months_given = tr.months_seen,
@@ -280,6 +292,7 @@ int lab_truth_parse(int argc, char **argv, struct lab_truth_args *a)
         .ports = tr.ports.n ? tr.ports.ports : NULL, .n_ports = tr.ports.n, .v0 = tr.version != 1,
         .v1 = tr.version != 0, .with_profile = tr.with_profile, .with_as = tr.with_as, .summary = tr.summary,
         .asns = tr.asns_seen ? tr.asns.asn : NULL, .n_asns = tr.asns_seen ? tr.asns.n : 0, .per_asn = tr.per_asn,
+        .trace = tr.trace,
     };
     return 0;
 }
@@ -373,7 +386,7 @@ static const struct arg_section overview_sections[] = {
      "  mpcensus lab up SPEC [--name NAME] [--month N]\n"
      "  mpcensus lab down (--name NAME | --all)\n"
      "  mpcensus lab truth SPEC [--month N | --months A-B] [--ports LIST] [--with-profile]\n"
-     "                     [--with-as] [--summary KIND] [-o FILE] [-O csv|json] ...\n"
+     "                     [--with-as] [--summary KIND] [--trace] [-o FILE] [-O csv|json] ...\n"
      "  mpcensus lab attribution SPEC -o DIR [--changed YYYYMMDD] [-q]\n"
      "  mpcensus lab probe --dst ADDR --port P [--mptcp-version 0|1|none] [--ttl N] [--key HEX] ...\n"
      "\n"
@@ -381,12 +394,12 @@ static const struct arg_section overview_sections[] = {
      NULL},
     {"Spec format",
      "One directive per line, '#' starts a comment:\n"
-     "  seed N | routers N | router K quote8 | router K ratelimit MS | ports P,P\n"
+     "  seed N | routers N | router K quote8 | router K ratelimit MS | router K strip | ports P,P\n"
      "  prefix CIDR... | infra CIDR4 CIDR6 | churn PERCENT | site-routers yes|no\n"
      "  router-addresses yes|no | vantage-in-population yes|no | vantage-rst drop|send\n"
      "  vantage-addresses N (the vantage owns infra .1 to .N: VANTAGE_SOURCES_V4/V6 of the state, for scan -S)\n"
      "  profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent]\n"
-     "          [mbox=strip,strip-synack,keyrw,mirror] [months=A-B]\n"
+     "          [mbox=strip,strip-synack,keyrw,mirror,proxy,prohibit] [months=A-B]\n"
      "  org CIDR FROM_PROFILE TO_PROFILE [start=MONTH] [step=PERCENT] [max=PERCENT]\n"
      "  study [months=N] [start=YYYY-MM]\n"
      "  as ASN \"ORGANISATION\" CC [aut=NAME] [rir=RIR] [rank=N] [PREFIX...] | as-set PREFIX ASN,ASN...\n"
@@ -409,7 +422,7 @@ static const struct arg_cmd overview_cmd = {
         "An emulated Internet in network namespaces with known ground truth: a vantage namespace, a chain of "
         "routers, and host populations from 198.18.0.0/15 and 2001:db8::/32 (kernel MPTCPv1 servers, emulated "
         "MPTCPv0 servers, plain TCP, closed, silent) behind optional middleboxes (strip, mirror, key rewrite, strip "
-        "in SYN-ACK). Nothing is linked to the host's interfaces. The spec format is described in README.md, "
+        "in SYN-ACK, a terminating proxy, a firewall answering ICMP administratively prohibited). Nothing is linked to the host's interfaces. The spec format is described in README.md, "
         "section The lab.",
     .opts = no_opts,
     .sections = overview_sections,

@@ -38,6 +38,7 @@ struct lab_truth_args {
     const uint32_t *asns;        /* --asn; NULL: the default set */
     size_t n_asns;
     bool per_asn;
+    bool trace;                  /* --trace: what a correct `mpcensus trace` reports (truth_trace.c) */
 };
 int lab_truth_parse(int argc, char **argv, struct lab_truth_args *a);
 /* A usage error of `lab truth` found after the spec was read; returns 2. */

@@ -7,9 +7,15 @@
 #include "lab/lab_options.h"
 #include "lab/spec.h"
 #include "lab/summary.h"
+#include "lab/truth_trace.h"
 
 static void default_fields(const struct lab_truth_args *a, char *buf, size_t len)
 {
+    if (a->trace) {
+        snprintf(buf, len, "daddr,dport,probe_version,class,hop,change,dest_hops,end_icmp,end_hop%s%s",
+                 a->with_profile ? ",profile" : "", a->months_given ? ",month,month_index" : "");
+        return;
+    }
     snprintf(buf, len, "daddr,dport,probe_version,verdict%s%s%s", a->with_profile ? ",profile" : "",
              a->with_as ? ",asn,country" : "", a->months_given ? ",month,month_index" : "");
 }
@@ -20,7 +26,9 @@ int cmd_lab_truth(int argc, char **argv)
     int prc = lab_truth_parse(argc, argv, &a);
     if (prc)
         return prc == 1 ? 0 : 2;
-    const struct rec_schema *schema = a.summary >= 0 ? summary_schema(a.summary) : &truth_schema;
+    const struct rec_schema *schema = a.summary >= 0 ? summary_schema(a.summary)
+                                      : a.trace          ? &trace_truth_schema
+                                                         : &truth_schema;
     if (a.list_fields) {
         char list[1024];
         rec_list_fields(schema, list, sizeof list);
@@ -64,6 +72,7 @@ int cmd_lab_truth(int argc, char **argv)
         return 1;
     }
     bool ok = a.summary >= 0 ? summary_write(&spec, a.summary, &o, w, err, sizeof err)
+              : a.trace      ? truth_trace_write_records(&spec, &o, w, err, sizeof err)
                              : truth_write_records(&spec, &o, w, err, sizeof err);
     char cerr[640];
     if (rec_close(w, cerr, sizeof cerr) < 0 && ok) {

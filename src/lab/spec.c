@@ -202,8 +202,10 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox)
         else if (!strcmp(tok, "keyrw")) *mbox |= MBOX_KEYRW;
         else if (!strcmp(tok, "mirror")) *mbox |= MBOX_MIRROR;
         else if (!strcmp(tok, "strip-synack")) *mbox |= MBOX_STRIP_SYNACK;
+        else if (!strcmp(tok, "proxy")) *mbox |= MBOX_PROXY;
+        else if (!strcmp(tok, "prohibit")) *mbox |= MBOX_PROHIBIT;
         else if (!strcmp(tok, "none")) ;
-        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack)", tok);
+        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, proxy, prohibit)", tok);
     }
     return true;
 }
@@ -351,19 +353,21 @@ static bool directive(struct parser *ps, char **tok, int n)
         s->n_routers = v;
     } else if (!strcmp(d, "router")) {
         if (n < 3)
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
         if (!spec_uint(ps, "router number", tok[1], 1, SPEC_MAX_ROUTERS, &v))
             return false;
         struct router *r = &s->routers[v - 1];
         if (!strcmp(tok[2], "quote8") && n == 3) {
             r->kind = ROUTER_QUOTE8;
+        } else if (!strcmp(tok[2], "strip") && n == 3) {
+            r->strip = true;
         } else if (!strcmp(tok[2], "ratelimit") && n == 4) {
             unsigned ms;
             if (!spec_uint(ps, "rate limit (milliseconds)", tok[3], 0, 1000000, &ms))
                 return false;
             r->icmp_ratelimit_ms = (int)ms;
         } else {
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
         }
     } else if (!strcmp(d, "ports")) {
         if (n != 2)
@@ -468,7 +472,7 @@ static bool validate(struct parser *ps)
     if (s->vantage_in_population && s->vantage_addresses > 1)
         return fail(ps, "vantage-addresses above 1 needs vantage-in-population no (one vantage address is a host)");
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
-        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0)
+        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0 || s->routers[i].strip)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
     char why[256];
     if (!spec_ext_validate(s, why, sizeof why))

@@ -21,12 +21,17 @@ ok "bad --output-filter expressions: exit 2 with the reason ($(head -1 "$LAB_TMP
 lab_up_spec lab/demo.spec
 "$MPCENSUS" lab truth "$SPEC" --ports 80,443 --mptcp-version 0 >"$LAB_TMP/truth.csv" || fail "lab truth"
 # the targets include the infra block's first 16 addresses: the lab's blocklist refuses the vantage's and routers'
+# Each scan has source ports of its own (-s): a host still holding a half-open connection of an earlier
+# scan on the same 4-tuple would answer the new SYN with the old SYN-ACK, which fails validation.
+SPORT=32768
+next_sports() { SPORTS="$SPORT-$((SPORT + 4999))"; SPORT=$((SPORT + 5000)); }
 vscan() { # vscan OUT [OPTIONS...]
     out=$1
     shift
+    next_sports
     # shellcheck disable=SC2086
     ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -b "$BLOCKLIST" -p 80,443 --mptcp-version 0 -r 3000 -c 2 \
-        --seed 4242 -o "$out" "$@" --ipv6-targets "$HITLIST6" $PREFIXES_V4 198.19.255.0/28 2>"$out.err" ||
+        --seed 4242 -s "$SPORTS" -o "$out" "$@" --ipv6-targets "$HITLIST6" $PREFIXES_V4 198.19.255.0/28 2>"$out.err" ||
         fail "scan $*: $(tail -5 "$out.err")"
 }
 
@@ -117,8 +122,45 @@ EOF
     fail "--output-filter kept other records than python's evaluation"
 ok "--output-filter: '$F1' and '$F2' keep exactly what python keeps"
 
+# archive import --metadata: what the files table keeps from it. Our scan, its records without probe_version:
+next_sports
+ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -b "$BLOCKLIST" -p 443 --mptcp-version 1 -r 3000 -c 1 --seed 7 -s "$SPORTS" \
+    --shards 2 --shard 1 -f saddr,sport,verdict,timestamp -o "$LAB_TMP/v1.csv" -m "$LAB_TMP/v1.meta.json" $PREFIXES_V4 ||
+    fail "v1 scan with -m"
+"$MPCENSUS" archive import --db "$LAB_TMP/a.db" --metadata "$LAB_TMP/v1.meta.json" "$LAB_TMP/v1.csv" 2>"$LAB_TMP/imp.err" ||
+    fail "archive import --metadata: $(cat "$LAB_TMP/imp.err")"
+cat "$LAB_TMP/imp.err"
+# and a real ZMap scan of the same lab with its own -m (tcp_synscan: a plain SYN; no sport in the output;
+# zmap 2.1.1 takes IPv4 blocklist lines only)
+grep -v : "$BLOCKLIST" >"$LAB_TMP/block4.txt"
+next_sports
+ip netns exec "$VANTAGE_NS" zmap -q -M tcp_synscan -p 80 -s "$SPORTS" -i "$VANTAGE_IF" -S "$VANTAGE_V4" -G "$GATEWAY_MAC" \
+    -b "$LAB_TMP/block4.txt" -r 3000 -c 1 --seed 9 --shards 3 --shard 2 -f saddr,classification,success \
+    --output-filter="success = 0 || success = 1" -o "$LAB_TMP/zmap.csv" -m "$LAB_TMP/zmap.meta.json" $PREFIXES_V4 >/dev/null 2>"$LAB_TMP/zmap.err" ||
+    fail "zmap: $(tail -3 "$LAB_TMP/zmap.err")"
+"$MPCENSUS" archive import --db "$LAB_TMP/a.db" --metadata "$LAB_TMP/zmap.meta.json" "$LAB_TMP/zmap.csv" 2>"$LAB_TMP/impz.err" ||
+    fail "archive import of zmap --metadata: $(cat "$LAB_TMP/impz.err")"
+cat "$LAB_TMP/impz.err"
+python3 - "$LAB_TMP/a.db" "$LAB_TMP/v1.meta.json" "$LAB_TMP/zmap.meta.json" "$LAB_TMP/zmap.csv" <<'EOF2' || fail "archive files rows differ from the metadata"
+import json, sqlite3, sys
+db, ours_p, zmap_p, zcsv = sys.argv[1:]
+ours, zm = json.load(open(ours_p)), json.load(open(zmap_p))
+rows = {r[0]: r[1:] for r in sqlite3.connect(db).execute(
+    "SELECT format, probe_version, shard, date, ports, rows FROM files")}
+pv, shard, date, ports, n = rows["scan"]
+assert (pv, shard, date) == (1, "1/2", ours["start_time"][:10]), rows["scan"]
+assert ports == "443" and n == ours["records_written"], rows["scan"]
+pv, shard, date, ports, n = rows["zmap"]
+assert (pv, shard, date, ports) == (-1, "%d/%d" % (zm["shard_num"], zm["total_shards"]), zm["send_start_time"][:10], "80"), rows["zmap"]
+distinct = {l.split(",")[0] for l in open(zcsv).read().split()[1:]}
+assert n == len(distinct) > 0, (n, len(distinct))
+print("files rows: scan %s, zmap %s" % (rows["scan"], rows["zmap"]))
+EOF2
+ok "archive import --metadata keeps probe version, shard, date and port from mpcensus's and from ZMap's -m files"
+
 # a metadata file that cannot be written: exit 1, the path and the reason
-ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -b "$BLOCKLIST" -r 3000 -c 1 -o /dev/null -m /dev/full $PREFIXES_V4 \
+next_sports
+ip netns exec "$VANTAGE_NS" "$MPCENSUS" scan -q -b "$BLOCKLIST" -r 3000 -c 1 -s "$SPORTS" -o /dev/null -m /dev/full $PREFIXES_V4 \
     2>"$LAB_TMP/full.err"
 rc=$?
 [ $rc = 1 ] && grep -q "metadata: /dev/full: No space left on device" "$LAB_TMP/full.err" || fail "-m /dev/full: exit $rc, $(cat "$LAB_TMP/full.err")"

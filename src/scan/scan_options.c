@@ -218,12 +218,12 @@ static const struct arg_section sections[] = {
      "-m FILE writes one JSON object (multi-line) when the scan ends, like ZMap's -m: tool, version, "
      "command_line; the parameters (probe_module, mptcp_version, mptcp_flags, key, target_ports, source_ports, "
      "rate, bandwidth, probes, sender_threads, cooldown_secs, max_targets, max_runtime, seed, seed_provided, "
-     "shard, shards, dryrun); the network (interface, source_mac, gateway_mac, gateway_ip, source_addresses "
-     "{ipv4, ipv6, count_ipv4, count_ipv6}, and from where each came: option, route, neighbour-table, "
-     "interface-address); targets {arguments, allowlist_file, ipv6_targets, addresses, targets}; blocklist "
+     "shard, shards, dryrun); the network (interface, interface_from, source_mac, gateway_mac, gateway_mac_from, "
+     "gateway_ip, source_addresses {ipv4, ipv6, count_ipv4, count_ipv6, ipv4_from, ipv6_from}; each _from says "
+     "option, route, interface-address or neighbour-table); targets {arguments, allowlist_file, ipv6_targets, addresses, targets}; blocklist "
      "{file (null: the built-in list), entries, refused_ranges, refused_addresses}; output {file, format, "
      "fields, filter, repeats}; start_time and end_time (UTC, ISO 8601), duration_s; and the results: "
-     "targets_sent, packets_sent, send_errors, send_rate_pps, replies {unique, repeats, failed_validation, "
+     "targets_sent, packets_sent, send_errors, send_secs, send_rate_pps, replies {unique, repeats, failed_validation, "
      "other}, kernel_drops, hit_rate (percent), verdicts {mptcp, mirrored, version-mismatch, malformed, tcp, "
      "closed}, records_written, records_filtered, interrupted. The figures are those of the summary lines.",
      NULL},

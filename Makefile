@@ -6,7 +6,7 @@
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
-PKGS     := libpcap openssl nettle zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson
+PKGS     := libpcap openssl nettle zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson libcurl libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
@@ -106,6 +106,7 @@ uninstall:
 
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
+FUZZ_EXTRA_fuzz_mptcp_event := src/http/mptcp_events.c
 FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c src/trace/trace_diff.c \
   src/trace/trace_end.c src/trace/trace_state.c src/trace/trace_targets.c src/io/json.c src/io/record_read.c \
   src/io/instream.c src/cli/args.c

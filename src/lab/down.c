@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/nginx.h"
 #include "lab/sys.h"
 
 #define MAX_DOWN_NS 512
@@ -135,6 +136,7 @@ int lab_down(const char *name, char *err, size_t errlen)
             snprintf(err, errlen, "ip netns del %s: %s", names[i], errbuf);
         }
     }
+    lab_nginx_remove(name);   /* the lab's nginx processes died with the namespaces' processes above */
     static const char *const suffixes[] = {"env", "blocklist", "hitlist6", "log"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char path[256];

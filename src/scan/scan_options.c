@@ -187,7 +187,7 @@ static const struct arg_opt opts[] = {
      "'verdict = mptcp || verdict = mirrored'. The summary and the metadata still count every reply"},
     {'m', "metadata-file", "FILE", ARG_STRING, &o.metadata,
      "write the scan's parameters and results to FILE as one JSON document (see Metadata below) when the scan "
-     "ends ('-' = standard output)"},
+     "ends ('-' = standard output, when -o names a file)"},
     {0, "output-repeats", NULL, ARG_FLAG, &o.output_repeats, "also write duplicate replies (repeat=1)"},
     {'q', "quiet", NULL, ARG_FLAG, &o.quiet, "no status line"},
     {0, "list-output-fields", NULL, ARG_FLAG, &o.list_fields, "print the field names and exit"},
@@ -410,6 +410,10 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
     char err[2300];
     if (!output_fields_valid(cfg->dryrun, cfg->output_fields, err, sizeof err))
         return args_usage_error(cmd, "%s", err);
+    /* records and the JSON document interleaved on one stream could be parsed as neither */
+    if (cfg->metadata_file && !strcmp(cfg->metadata_file, "-") && !strcmp(cfg->output_file, "-"))
+        return args_usage_error(cmd, "-m - and the records (-o, default standard output) would share standard "
+                                     "output: give -o FILE or -m FILE");
     if (cfg->n_target_args == 0 && !cfg->allowlist_file && !cfg->ipv6_targets)
         return args_usage_error(cmd, "no targets: give CIDRs, -w FILE or --ipv6-targets FILE");
     if (cfg->output_filter_text) {

@@ -16,6 +16,13 @@ bad_filter "ttl > x" "'ttl' is a number field"
 bad_filter "(verdict = tcp" "is not closed"
 bad_filter "verdict < tcp" "only = and != compare it"
 bad_filter "verdict = mptcp" "a dry run writes probes"   # a good expression, but nothing to filter
+# -m - beside records on standard output: usage error; with -o FILE the document alone goes there
+"$MPCENSUS" scan --dryrun -q -b /dev/null -m - 198.18.0.0/30 >"$LAB_TMP/mm.out" 2>"$LAB_TMP/mm.err"
+rc=$?
+[ $rc = 2 ] && [ ! -s "$LAB_TMP/mm.out" ] && grep -qF -- "-m - and the records" "$LAB_TMP/mm.err" || fail "-m - with records on stdout: exit $rc, $(cat "$LAB_TMP/mm.err")"
+"$MPCENSUS" scan --dryrun -q -b /dev/null -o "$LAB_TMP/mm.csv" -m - 198.18.0.0/30 >"$LAB_TMP/mm.out" 2>/dev/null &&
+    python3 -c 'import json,sys; m = json.load(open(sys.argv[1])); assert m["targets_sent"] == 4, m' "$LAB_TMP/mm.out" ||
+    fail "-o FILE -m -: stdout is not the metadata document"
 ok "bad --output-filter expressions: exit 2 with the reason ($(head -1 "$LAB_TMP/f.err" | cut -c1-60)...)"
 
 lab_up_spec lab/demo.spec

@@ -102,6 +102,16 @@ Z=$T/zmap.csv
 grep -q "zmap (csv)" "$T/z.log" || { cat "$T/z.log"; no "zmap not detected"; }
 "$BIN" archive query monthly --db "$DB" --csv --month 2024-04 >"$T/z.csv"
 grep -q "^2024-04,-1,4,80,6,0,0,0,,0,0,0,0,0,2,6$" "$T/z.csv" || { cat "$T/z.csv"; no "zmap monthly row"; }
+# a ZMap row with a bad field is reported and counted, and not imported (before the shared row reader it was both)
+ZB=$T/zmap-bad.csv
+{
+    echo "saddr,sport,window,classification,timestamp_str"
+    echo "198.18.3.1,80,65535,synack,2024-04-02T10:00:00.000+0000"
+    echo "198.18.3.2,80,70000,synack,2024-04-02T10:00:00.000+0000"
+} >"$ZB"
+"$BIN" archive import --db "$DB" "$ZB" 2>"$T/zb.log" && no "zmap bad window: exit 0"
+grep -q "$ZB:3: bad window" "$T/zb.log" || { cat "$T/zb.log"; no "zmap bad window not reported"; }
+[ "$(q "$DB" "select rows || ',' || bad_rows from files where path = '$ZB'")" = "1,1" ] || no "zmap bad row imported"
 
 # ---- a tcp_synopt-style CSV written here: one reply of each kind, verdicts from optionshex
 python3 - "$T" <<'PY' || no "writing the synopt file"

@@ -109,10 +109,10 @@ FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_mptcp_event := src/http/mptcp_events.c
 FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c src/trace/trace_diff.c \
   src/trace/trace_end.c src/trace/trace_state.c src/trace/trace_targets.c src/io/json.c src/io/record_read.c \
-  src/io/instream.c src/cli/args.c
+  src/io/instream.c src/cli/args.c src/io/errmsg.c
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
-FUZZ_EXTRA_fuzz_output_filter := src/scan/output_filter.c src/scan/classify.c src/cli/filter.c src/cli/args.c src/io/record.c src/io/outfile.c src/io/json.c
+FUZZ_EXTRA_fuzz_output_filter := src/scan/output_filter.c src/scan/classify.c src/cli/filter.c src/cli/args.c src/io/errmsg.c src/io/record.c src/io/outfile.c src/io/json.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

@@ -35,25 +35,7 @@ ip netns exec "$H" nft add rule netdev blackhole in counter drop
 printf '%s\n' "$POP" >"$T/allow.txt"
 printf '198.19.255.0/24\n' >"$T/block.txt"
 
-# zmap's rate from its own log (-v 5, millisecond stamps): first "send thread started" to "senders finished"
-zmap_rate() { # ERRFILE METADATA.json
-    python3 - "$1" "$2" <<'PY'
-import datetime, json, re, sys
-start = end = None
-for line in open(sys.argv[1], errors="replace"):
-    m = re.match(r"\w+ +\d+ (\d+:\d+:\d+\.\d+)", line)
-    if not m:
-        continue
-    t = datetime.datetime.strptime(m.group(1), "%H:%M:%S.%f")
-    if "send thread started" in line and start is None:
-        start = t
-    if "senders finished" in line:
-        end = t
-meta = json.load(open(sys.argv[2]))
-packets = meta["total_sent"] * meta.get("packet_streams", 1)
-print("%.0f" % (packets / (end - start).total_seconds()) if start and end and end > start else 0)
-PY
-}
+zmap_rate() { python3 bench/zmap_rate.py "$1" "$2"; }   # ERRFILE METADATA.json: pps from zmap's log
 mp_rate() { awk '/^summary: targets/ {for (i = 1; i <= NF; i++) if ($i == "rate") print $(i + 1)}' "$1"; }
 
 zmap_run() { # SOURCES

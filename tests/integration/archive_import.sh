@@ -158,6 +158,23 @@ sys.exit(bad)
 PY
 done
 
+# ---- --metadata: bad files are usage errors that import nothing; the command line wins over the file
+DM=$T/meta.db
+printf '{"tool": "mpcensus scan", "mptcp_version": 0, "key": "00ff00ff00ff00ff", "shard": 1, "shards": 4,
+  "start_time": "2024-03-05T10:00:00.000000Z", "target_ports": [443]}\n' >"$T/m.json"
+printf '{"tool": "mpcensus scan", "mptcp_version": 0,\n' >"$T/cut.json"
+printf '{"hello": 1}\n' >"$T/other.json"
+for m in "$T/cut.json:2:" "$T/other.json: neither mpcensus scan's nor ZMap's" "$T/none.json:"; do
+    f=${m%%:*}
+    "$BIN" archive import -q --db "$DM" --metadata "$f" "$T/small/scan-2024-01-v0.csv" 2>"$T/m.err"
+    rc=$?
+    { [ $rc = 2 ] && grep -qF "bad --metadata: $m" "$T/m.err"; } || no "--metadata $f: exit $rc, $(cat "$T/m.err")"
+done
+[ ! -e "$DM" ] || [ "$(q "$DM" "select count(*) from files")" = 0 ] || no "a bad --metadata imported something"
+"$BIN" archive import -q --db "$DM" --metadata "$T/m.json" --shard 2/4 "$T/small/scan-2024-01-v0.csv" || no "import --metadata"
+got=$(q "$DM" "select probe_version || ' ' || shard || ' ' || date || ' ' || ifnull(probe_key, '-') from files")
+[ "$got" = "0 2/4 2024-03-05 00ff00ff00ff00ff" ] || no "--metadata with --shard 2/4: files row '$got'"
+
 # ---- the MPTCP ZMap fork's real output on lab/demo.spec: our verdicts equal the lab's truth for every address with a record
 S=$SHARED/data/zmap-tcp_synopt
 if [ -d "$S" ]; then

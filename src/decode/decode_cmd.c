@@ -16,8 +16,9 @@
 static const char usage_text[] =
     "usage: mpcensus decode [--json] FILE...\n"
     "\n"
-    "Reads pcap or pcapng captures (optionally gzip-compressed; \"-\" is standard\n"
-    "input) and prints every Multipath TCP option (TCP option kind 30) of every\n"
+    "Reads pcap or pcapng captures (plain or gzip/zstd/xz-compressed, told by\n"
+    "their first bytes; \"-\" is standard input, FIFOs work too) and prints every\n"
+    "Multipath TCP option (TCP option kind 30) of every\n"
     "packet: MP_CAPABLE (v0 and v1), MP_JOIN, DSS, ADD_ADDR (v0 and v1),\n"
     "REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE and MP_TCPRST.\n"
     "\n"
@@ -248,13 +249,18 @@ static void print_summary(const struct decode_stats *st)
 int cmd_decode(int argc, char **argv)
 {
     struct decode_ctx ctx = {0};
-    int n_files = 0;
+    int n_files = 0, n_stdin = 0;
     bool options_done = false;
     /* First pass: options may come anywhere before "--"; files are counted. */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (options_done || a[0] != '-' || a[1] == '\0') {
             n_files++;
+            if (!strcmp(a, "-") && ++n_stdin > 1) {
+                fprintf(stderr, "mpcensus decode: '-' (standard input) given twice: it can be read only once\n%s",
+                        usage_hint);
+                return 2;
+            }
         } else if (!strcmp(a, "--")) {
             options_done = true;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

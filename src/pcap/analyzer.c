@@ -437,7 +437,9 @@ static double wall_now(void)
 int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_fn progress, void *pctx)
 {
     char err[512];
-    struct capture *cap = capture_open(path, err, sizeof err);
+    struct capture *cap = NULL;
+    if (!input_order_take(a->cfg.inputs, path, &cap, err, sizeof err))
+        cap = capture_open(path, err, sizeof err);
     if (!cap) {
         a->stats.error = true;
         a->stats.skipped[SKIP_READ_ERROR]++;

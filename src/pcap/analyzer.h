@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "io/capture.h"
 #include "pcap/app_ports.h"
+#include "pcap/input_order.h"
 #include "pcap/trace_stats.h"
 
 struct analyzer_cfg {
@@ -17,6 +18,7 @@ struct analyzer_cfg {
     FILE *flows_csv;              /* optional: one line per counted flow */
     FILE *conns_csv;              /* optional: one line per counted MPTCP connection */
     const struct app_ports *apps; /* optional: names in the CSV */
+    struct input_order *inputs;   /* optional: inputs opened once while ordering (pipes, FIFOs, stdin) */
 };
 
 struct analyzer;

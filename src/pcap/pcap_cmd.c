@@ -12,6 +12,7 @@
 #include "io/capture.h"
 #include "pcap/analyzer.h"
 #include "pcap/app_ports.h"
+#include "pcap/input_order.h"
 #include "pcap/pcap_report.h"
 
 #define EWMA_ALPHA 0.2
@@ -23,7 +24,7 @@ static void usage(FILE *out)
         "\n"
         "Passive MPTCP traffic-share analysis of pcap/pcapng traces, plain or\n"
         "compressed with gzip, zstd or xz (read and decompressed in a second\n"
-        "thread; FILE - reads an uncompressed capture from stdin). Every TCP flow (5-tuple,\n"
+        "thread; FILE - is standard input, FIFOs work too: each is read once). Every TCP flow (5-tuple,\n"
         "both directions) is tracked; a flow is MPTCP when its handshake carries\n"
         "MP_CAPABLE (version from the option); MP_JOIN subflows are linked to their\n"
         "connection through the token (SHA-1 of the key for v0, SHA-256 for v1);\n"
@@ -133,41 +134,6 @@ static void *worker(void *arg)
     }
 }
 
-struct file_time {
-    const char *path;
-    uint64_t first_us;
-    size_t order;
-};
-
-static int cmp_file_time(const void *x, const void *y)
-{
-    const struct file_time *a = x, *b = y;
-    if (a->first_us != b->first_us)
-        return a->first_us < b->first_us ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
-}
-
-/* Orders files by their first packet's timestamp (unreadable ones keep their place at the end). */
-static void sort_by_time(const char **files, size_t n)
-{
-    struct file_time *ft = calloc(n, sizeof *ft);
-    if (!ft)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        ft[i] = (struct file_time){files[i], UINT64_MAX, i};
-        char err[256];
-        struct capture *c = capture_open(files[i], err, sizeof err);
-        struct capture_pkt p;
-        if (c && capture_next(c, &p) == 1)
-            ft[i].first_us = p.ts_usec;
-        capture_close(c);
-    }
-    qsort(ft, n, sizeof *ft, cmp_file_time);
-    for (size_t i = 0; i < n; i++)
-        files[i] = ft[i].path;
-    free(ft);
-}
-
 static bool parse_u64(const char *s, unsigned long long *out)
 {
     char *end;
@@ -255,8 +221,15 @@ int cmd_pcap(int argc, char **argv)
     }
     for (size_t i = 0; i < n_files; i++)
         files[i] = argv[optind + (int)i];
-    if (sort && n_files > 1)
-        sort_by_time(files, n_files);
+    struct input_order *inputs = NULL;
+    char order_err[256];
+    int order_rc = input_order_open(&inputs, files, n_files, sort, order_err, sizeof order_err);
+    if (order_rc != 0) {
+        fprintf(stderr, "mpcensus pcap: %s\n", order_err);
+        free(files);
+        app_ports_free(apps);
+        return order_rc;
+    }
 
     int status = 0;
     FILE *out = output ? open_out(output) : stdout;
@@ -275,7 +248,8 @@ int cmd_pcap(int argc, char **argv)
     pthread_mutex_init(&r.err_lock, NULL);
     r.cfg = (struct analyzer_cfg){.min_packets = min_packets, .idle_timeout_us = idle * 1000000ULL,
                                   .closed_linger_us = linger * 1000000ULL, .max_flows = (size_t)max_flows,
-                                  .flows_csv = flows_csv, .conns_csv = conns_csv, .apps = apps};
+                                  .flows_csv = flows_csv, .conns_csv = conns_csv, .apps = apps,
+                                  .inputs = inputs};
     r.n_jobs = concat ? 1 : n_files;
     r.jobs = calloc(r.n_jobs, sizeof *r.jobs);
     if (!r.jobs) {
@@ -338,6 +312,7 @@ done_files:
         status = 1;
     if (conns_csv && fclose(conns_csv) != 0)
         status = 1;
+    input_order_free(inputs);
     free(files);
     app_ports_free(apps);
     return status;

@@ -114,4 +114,8 @@ timeout 20 "$MPCENSUS" pcap -q - - </dev/null >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "standard input" "$tmp/err" && echo "ok   '-' twice refused: $(cat "$tmp/err")" ||
     { echo "FAIL '-' twice: exit $rc: $(cat "$tmp/err")"; fail=1; }
+timeout 20 "$MPCENSUS" decode - "$G" - </dev/null >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "standard input" "$tmp/err" && echo "ok   decode: '-' twice refused" ||
+    { echo "FAIL decode '-' twice: exit $rc: $(cat "$tmp/err")"; fail=1; }
 exit $fail

@@ -3,6 +3,10 @@
 # Run as root from the project root after `make build`:  sh bench/pcap.sh [MIN_BYTES]
 # SNAPLEN=96 sh bench/pcap.sh builds a header-only trace like CAIDA/MAWI ones
 # (default: whole packets, payload random like TLS).
+# sh bench/pcap.sh complexity [N]: only the complexity check — N (default 2 M)
+# one-SYN flows of plain TCP, MP_CAPABLE (distinct keys) and MP_JOIN (distinct
+# tokens), synthetic (bench/pcap-synth.py), all live in the table at the end;
+# MPTCP must cost at most 2x TCP (it was quadratic: 291 s for 2 M).
 # Needs: tcpdump, tshark, gzip, python3, iproute2 (the lab capture). The big
 # files live in $BENCH_DIR (default /tmp) and are deleted at the end.
 set -eu
@@ -35,6 +39,47 @@ mbps() { echo "$1 $2" | awk '{ if ($2 > 0) printf "%.0f", $1 / $2 / 1e6; else pr
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 RUNS=${RUNS:-3}
 snaplen=${SNAPLEN:-262144}
+
+if [ "${1:-}" = complexity ]; then
+    n=${2:-2000000}
+    verdict=0
+    for kind in tcp mpc join; do
+        python3 "$root/bench/pcap-synth.py" $kind "$n" "$dir/$kind.pcap"
+        python3 "$root/bench/pcap-synth.py" $kind $((n / 4)) "$dir/$kind-q.pcap"
+    done
+    # interleaved, so a busy machine slows every kind alike
+    for kind in tcp mpc join; do "$MPCENSUS" pcap -q -m 1 -o "$dir/$kind.json" "$dir/$kind.pcap"; done
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        for kind in tcp mpc join; do
+            for sz in "" -q; do
+                /usr/bin/time -f "%e %U %S %M" -o "$dir/t" "$MPCENSUS" pcap -q -o /dev/null "$dir/$kind$sz.pcap"
+                awk -v k="$kind$sz" '{print k, $1, $2 + $3, $4}' "$dir/t" >>"$dir/times"
+            done
+        done
+        i=$((i + 1))
+    done
+    best_of() { awk -v k="$1" '$1 == k && (b == "" || $2 < b) {b = $2; c = $3; m = $4} END {print b, c, m}' "$dir/times"; }
+    t=$(best_of tcp); m=$(best_of mpc); j=$(best_of join)
+    tq=$(best_of tcp-q); mq=$(best_of mpc-q); jq=$(best_of join-q)
+    counts=$(python3 -c '
+import json, sys
+t, m, j = (json.load(open(f))["traces"][0] for f in sys.argv[1:])
+print(t["tcp_flows"], m["mptcp_connections"], j["mptcp_unlinked_join_flows"])' "$dir/tcp.json" "$dir/mpc.json" "$dir/join.json")
+    echo "$n one-SYN flows each (counted with -m 1: tcp flows, MPTCP connections, unlinked joins = $counts)"
+    echo "best of $RUNS interleaved runs; elapsed s, cpu s, peak RSS KB; n/4 alongside for linearity"
+    printf '  %-22s %s   (n/4: %s)\n' "TCP SYN flows" "$t" "$tq" "MP_CAPABLE SYN flows" "$m" "$mq" "MP_JOIN SYN flows" "$j" "$jq"
+    e() { echo "$1" | cut -d' ' -f1; }
+    for k in mpc join; do
+        if [ $k = mpc ]; then a=$(e "$m"); q=$(e "$mq"); else a=$(e "$j"); q=$(e "$jq"); fi
+        r=$(echo "$a $(e "$t")" | awk '{printf "%.2f", $1 / $2}')
+        lin=$(echo "$a $q" | awk '{printf "%.2f", $1 / $2}')
+        ok=$(echo "$r" | awk '{print ($1 <= 2.0) ? "ok" : "FAIL"}')
+        [ "$ok" = ok ] || verdict=1
+        echo "  $k / tcp elapsed: ${r}x (goal <= 2x) $ok; n vs n/4: ${lin}x (linear: ~4; quadratic: ~16)"
+    done
+    exit $verdict
+fi
 
 echo "== lab capture (kernel MPTCPv1 with extra subflows + TCP, snaplen $snaplen)"
 sh "$root/scripts/pcap-lab-capture.sh" "$dir/lab" "$snaplen" >/dev/null

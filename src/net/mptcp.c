@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <pthread.h>
 
 #include "net/bytes.h"
 #include "net/tcpopt.h"
@@ -559,6 +561,33 @@ uint64_t mptcp_idsn(int version, uint64_t key)
     size_t n;
     key_digest(version, key, d, &n);
     return load_be64(d + n - 8);
+}
+
+/* Digests fetched once: SHA1()/SHA256() look the algorithm up under a lock
+ * on every call, which showed in traces with millions of keys. */
+static EVP_MD *derive_md[2];
+static pthread_once_t derive_once = PTHREAD_ONCE_INIT;
+
+static void derive_fetch(void)
+{
+    derive_md[0] = EVP_MD_fetch(NULL, "SHA1", NULL);
+    derive_md[1] = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+void mptcp_key_derive(int version, uint64_t key, uint32_t *token, uint64_t *idsn)
+{
+    uint8_t d[SHA256_DIGEST_LENGTH], k[8];
+    unsigned n = 0;
+    pthread_once(&derive_once, derive_fetch);
+    const EVP_MD *md = derive_md[version == 0 ? 0 : 1];
+    store_be64(k, key);
+    if (!md || !EVP_Digest(k, sizeof k, d, &n, md, NULL) || n < 12) {
+        size_t len;
+        key_digest(version, key, d, &len);
+        n = (unsigned)len;
+    }
+    *token = load_be32(d);
+    *idsn = load_be64(d + n - 8);
 }
 
 bool mptcp_capable_find(const uint8_t *opts, size_t len, struct mptcp_capable *out)

@@ -141,7 +141,7 @@ static void finish_conn(struct analyzer *a, struct mptcp_conn *c)
         }
     }
     mptcp_conn_retire(a->conns, c);
-    mptcp_conn_free(c);
+    mptcp_conn_free(a->conns, c);
 }
 
 /* ---- MPTCP state ---- */
@@ -485,8 +485,22 @@ int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_f
 struct trace_stats *analyzer_finish(struct analyzer *a)
 {
     if (!a->finished) {
+        mptcp_conn_table_closing(a->conns);
         flow_table_flush(a->flows);
         trace_stats_finish(&a->stats);
+        if (a->cfg.totals) {
+            if (a->cfg.totals_lock)
+                pthread_mutex_lock(a->cfg.totals_lock);
+            trace_stats_merge(a->cfg.totals, &a->stats);
+            if (a->cfg.totals_lock)
+                pthread_mutex_unlock(a->cfg.totals_lock);
+        }
+        trace_stats_compact(&a->stats, a->cfg.top_apps);
+        /* a series keeps every finished trace: nothing per flow may stay */
+        flow_table_free(a->flows);
+        mptcp_conn_table_free(a->conns);
+        a->flows = NULL;
+        a->conns = NULL;
         a->finished = true;
     }
     return &a->stats;
@@ -498,9 +512,8 @@ void analyzer_free(struct analyzer *a)
 {
     if (!a)
         return;
-    if (a->flows) {
+    if (a->flows)
         flow_table_free(a->flows); /* evicts what is left: connections finish too */
-    }
     mptcp_conn_table_free(a->conns);
     trace_stats_free(&a->stats);
     free(a);

@@ -246,14 +246,21 @@ int cmd_pcap(int argc, char **argv)
 
     struct run r = {.progress = progress, .quiet = quiet};
     pthread_mutex_init(&r.err_lock, NULL);
+    /* each trace is merged into the totals as it finishes, then shrunk to its report figures */
+    struct trace_stats totals;
+    bool have_totals = trace_stats_init(&totals);
+    pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
     r.cfg = (struct analyzer_cfg){.min_packets = min_packets, .idle_timeout_us = idle * 1000000ULL,
                                   .closed_linger_us = linger * 1000000ULL, .max_flows = (size_t)max_flows,
                                   .flows_csv = flows_csv, .conns_csv = conns_csv, .apps = apps,
-                                  .inputs = inputs};
+                                  .inputs = inputs, .top_apps = (size_t)top_apps,
+                                  .totals = have_totals ? &totals : NULL, .totals_lock = &totals_lock};
     r.n_jobs = concat ? 1 : n_files;
     r.jobs = calloc(r.n_jobs, sizeof *r.jobs);
     if (!r.jobs) {
         status = 1;
+        if (have_totals)
+            trace_stats_free(&totals);
         goto done_files;
     }
     for (size_t i = 0; i < r.n_jobs; i++) {
@@ -273,8 +280,6 @@ int cmd_pcap(int argc, char **argv)
     free(tids);
 
     struct report_trace *rt = calloc(r.n_jobs, sizeof *rt);
-    struct trace_stats totals;
-    bool have_totals = trace_stats_init(&totals);
     for (size_t i = 0; rt && i < r.n_jobs; i++) {
         struct trace_job *j = &r.jobs[i];
         if (!j->stats) {
@@ -285,12 +290,12 @@ int cmd_pcap(int argc, char **argv)
         rt[i] = (struct report_trace){j->files[0], j->files, j->n_files, j->stats};
         if (j->stats->error)
             status = 1;
-        if (have_totals)
-            trace_stats_merge(&totals, j->stats);
     }
     if (rt) {
-        if (have_totals)
+        if (have_totals) {
             trace_stats_finish(&totals);
+            trace_stats_compact(&totals, (size_t)top_apps);
+        }
         size_t n_ok = 0;
         for (size_t i = 0; i < r.n_jobs; i++)
             if (rt[i].stats)

@@ -37,44 +37,21 @@ static void write_top(FILE *out, const struct top_entry *e, size_t n, const stru
     fprintf(out, "%s%s]", n ? "\n" : "", n ? pad : "");
 }
 
-struct port_rank {
-    uint32_t port;
-    uint64_t key;
-};
-
-static int cmp_rank(const void *x, const void *y)
+/* The top ports (rows chosen by trace_stats_compact). */
+static void write_apps(FILE *out, const struct port_row *r, size_t n, const struct app_ports *apps, const char *pad)
 {
-    const struct port_rank *a = x, *b = y;
-    return a->key < b->key ? 1 : a->key > b->key ? -1 : (a->port > b->port) - (a->port < b->port);
-}
-
-/* Top ports by key (mptcp: MPTCP bytes; else all TCP bytes). */
-static void write_apps(FILE *out, const struct port_counts *pc, const struct app_ports *apps, size_t top, bool mptcp,
-                       const char *pad)
-{
-    struct port_rank *r = malloc(65536 * sizeof *r);
-    size_t n = 0;
-    if (r && pc)
-        for (uint32_t p = 0; p < 65536; p++) {
-            uint64_t k = mptcp ? pc->mptcp_bytes[p] : pc->tcp_bytes[p];
-            if (k || (mptcp ? pc->mptcp_conns[p] : pc->tcp_flows[p]))
-                r[n++] = (struct port_rank){p, k};
-        }
-    if (r)
-        qsort(r, n, sizeof *r, cmp_rank);
     fputs("[", out);
-    for (size_t i = 0; i < n && i < top; i++) {
+    for (size_t i = 0; i < n; i++) {
         uint32_t p = r[i].port;
         fprintf(out, "%s\n%s  {\"port\": %u, \"service\": ", i ? "," : "", pad, p);
         write_name_or_null(out, app_ports_iana(apps, (uint16_t)p));
         fputs(", \"apple_service\": ", out);
         write_name_or_null(out, app_ports_apple(apps, (uint16_t)p));
         fprintf(out, ", \"tcp_flows\": %llu, \"tcp_bytes\": %llu, \"mptcp_connections\": %llu, \"mptcp_bytes\": %llu}",
-                (unsigned long long)pc->tcp_flows[p], (unsigned long long)pc->tcp_bytes[p],
-                (unsigned long long)pc->mptcp_conns[p], (unsigned long long)pc->mptcp_bytes[p]);
+                (unsigned long long)r[i].tcp_flows, (unsigned long long)r[i].tcp_bytes,
+                (unsigned long long)r[i].mptcp_conns, (unsigned long long)r[i].mptcp_bytes);
     }
-    fprintf(out, "%s%s]", n && top ? "\n" : "", n && top ? pad : "");
-    free(r);
+    fprintf(out, "%s%s]", n ? "\n" : "", n ? pad : "");
 }
 
 static void write_fields(FILE *out, const struct trace_stats *s, const struct app_ports *apps, size_t top_apps,
@@ -120,9 +97,9 @@ static void write_fields(FILE *out, const struct trace_stats *s, const struct ap
     fprintf(out, ",\n%s\"largest_mptcp_connections\": ", pad);
     write_top(out, s->top_conns, s->n_top_conns, apps, true, pad);
     fprintf(out, ",\n%s\"applications\": ", pad);
-    write_apps(out, s->ports, apps, top_apps, false, pad);
+    write_apps(out, s->apps, s->n_apps, apps, pad);
     fprintf(out, ",\n%s\"mptcp_applications\": ", pad);
-    write_apps(out, s->ports, apps, top_apps, true, pad);
+    write_apps(out, s->mptcp_apps, s->n_mptcp_apps, apps, pad);
     fputs("\n", out);
 #undef U
 #undef D

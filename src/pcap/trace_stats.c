@@ -29,31 +29,39 @@ bool trace_stats_init(struct trace_stats *s)
 void trace_stats_free(struct trace_stats *s)
 {
     free(s->ports);
-    free(s->mptcp_flow_bytes.v);
+    size_dist_free(&s->mptcp_flow_sizes);
+    free(s->apps);
+    free(s->mptcp_apps);
     s->ports = NULL;
-    s->mptcp_flow_bytes.v = NULL;
+    s->apps = s->mptcp_apps = NULL;
+    s->n_apps = s->n_mptcp_apps = 0;
 }
 
-static void vec_push(struct u64_vec *v, uint64_t x)
+/* Total order of the "largest" lists: bytes descending, then the other
+ * fields, so that series totals merged in any order (parallel jobs) list
+ * the same entries. */
+static int top_cmp(const struct top_entry *a, const struct top_entry *b)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 256;
-        uint64_t *nv = realloc(v->v, cap * sizeof *nv);
-        if (!nv)
-            return; /* concentration then covers the flows that fit */
-        v->v = nv;
-        v->cap = cap;
-    }
-    v->v[v->n++] = x;
+#define BY(f, desc) if (a->f != b->f) return (a->f < b->f) == (desc) ? 1 : -1
+    BY(bytes, true);
+    BY(packets, true);
+    BY(first_us, false);
+    BY(last_us, false);
+    BY(port, false);
+    BY(version, false);
+    BY(kind, false);
+    BY(subflows, false);
+#undef BY
+    return 0;
 }
 
-/* Keeps the n largest entries by bytes, largest first. */
+/* Keeps the n largest entries, largest first. */
 static void top_insert(struct top_entry *top, size_t *n, const struct top_entry *e)
 {
-    if (*n == TRACE_TOP_N && top[TRACE_TOP_N - 1].bytes >= e->bytes)
+    if (*n == TRACE_TOP_N && top_cmp(&top[TRACE_TOP_N - 1], e) <= 0)
         return;
     size_t i = *n < TRACE_TOP_N ? (*n)++ : TRACE_TOP_N - 1;
-    while (i > 0 && top[i - 1].bytes < e->bytes) {
+    while (i > 0 && top_cmp(&top[i - 1], e) > 0) {
         top[i] = top[i - 1];
         i--;
     }
@@ -79,7 +87,7 @@ void trace_stats_add_flow(struct trace_stats *s, enum flow_kind kind, int versio
     if (kind_is_mptcp(kind)) {
         s->mptcp_flows++;
         s->mptcp_bytes += ip_bytes;
-        vec_push(&s->mptcp_flow_bytes, ip_bytes);
+        size_dist_add(&s->mptcp_flow_sizes, ip_bytes);
         s->ports->mptcp_bytes[port] += ip_bytes;
         if (kind == FLOW_MPTCP_INITIAL || kind == FLOW_MPTCP_JOIN)
             s->mptcp_subflows++;
@@ -134,13 +142,59 @@ void trace_stats_finish(struct trace_stats *s)
 {
     s->flow_share = s->tcp_flows ? (double)s->mptcp_flows / (double)s->tcp_flows : 0.0;
     s->byte_share = s->tcp_bytes ? (double)s->mptcp_bytes / (double)s->tcp_bytes : 0.0;
-    size_t n = s->mptcp_flow_bytes.n;
-    uint64_t *v = s->mptcp_flow_bytes.v;
-    if (n)
-        qsort(v, n, sizeof *v, cmp_desc); /* once for all three shares */
-    s->top1_share = share_sorted(v, n, 1);
-    s->top5_share = share_sorted(v, n, 5);
-    s->top50pct_share = share_sorted(v, n, (n + 1) / 2);
+    struct size_dist *d = &s->mptcp_flow_sizes;
+    s->top1_share = size_dist_top_share(d, 1);
+    s->top5_share = size_dist_top_share(d, 5);
+    s->top50pct_share = size_dist_top_share(d, (d->n + 1) / 2);
+}
+
+struct port_rank {
+    uint32_t port;
+    uint64_t key;
+};
+
+static int cmp_rank(const void *x, const void *y)
+{
+    const struct port_rank *a = x, *b = y;
+    return a->key < b->key ? 1 : a->key > b->key ? -1 : (a->port > b->port) - (a->port < b->port);
+}
+
+/* The top ports by key (mptcp: MPTCP bytes; else all TCP bytes) as rows. */
+static bool top_ports(const struct port_counts *pc, struct port_rank *r, size_t top, bool mptcp,
+                      struct port_row **out, size_t *n_out)
+{
+    size_t n = 0;
+    for (uint32_t p = 0; p < 65536; p++) {
+        uint64_t k = mptcp ? pc->mptcp_bytes[p] : pc->tcp_bytes[p];
+        if (k || (mptcp ? pc->mptcp_conns[p] : pc->tcp_flows[p]))
+            r[n++] = (struct port_rank){p, k};
+    }
+    qsort(r, n, sizeof *r, cmp_rank);
+    if (n > top)
+        n = top;
+    *out = n ? calloc(n, sizeof **out) : NULL;
+    if (n && !*out)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t p = r[i].port;
+        (*out)[i] = (struct port_row){p, pc->tcp_flows[p], pc->tcp_bytes[p], pc->mptcp_conns[p], pc->mptcp_bytes[p]};
+    }
+    *n_out = n;
+    return true;
+}
+
+bool trace_stats_compact(struct trace_stats *s, size_t top_apps)
+{
+    size_dist_free(&s->mptcp_flow_sizes);
+    if (!s->ports)
+        return true;
+    struct port_rank *r = malloc(65536 * sizeof *r);
+    bool ok = r && top_ports(s->ports, r, top_apps, false, &s->apps, &s->n_apps) &&
+              top_ports(s->ports, r, top_apps, true, &s->mptcp_apps, &s->n_mptcp_apps);
+    free(r);
+    free(s->ports);
+    s->ports = NULL;
+    return ok;
 }
 
 bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src)
@@ -172,8 +226,7 @@ bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src)
     dst->mptcp_unlinked_connections += src->mptcp_unlinked_connections;
     dst->mptcp_fallbacks += src->mptcp_fallbacks;
     dst->below_min_flows += src->below_min_flows;
-    for (size_t i = 0; i < src->mptcp_flow_bytes.n; i++)
-        vec_push(&dst->mptcp_flow_bytes, src->mptcp_flow_bytes.v[i]);
+    size_dist_merge(&dst->mptcp_flow_sizes, &src->mptcp_flow_sizes);
     for (size_t i = 0; i < src->n_top_flows; i++)
         top_insert(dst->top_flows, &dst->n_top_flows, &src->top_flows[i]);
     for (size_t i = 0; i < src->n_top_conns; i++)

@@ -107,7 +107,7 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
     prefix_list_normalize(&targets);
     prefix_list_normalize(&block);
     struct refusal_log log = {0};
-    if (prefix_list_subtract(&targets, &block, allowed, print_refusal, &log) < 0) {
+    if (prefix_list_subtract_move(&targets, &block, allowed, print_refusal, &log) < 0) {
         fprintf(stderr, "mpcensus scan: out of memory\n");
         goto out;
     }
@@ -157,6 +157,7 @@ static int setup_sources(const struct scan_config *cfg, struct scan_run *run)
         else
             want6 = true;
     }
+    want6 |= run->space.n_one > 0; /* the hitlist's single addresses */
     if (cfg->dryrun) {
         /* printing only: unspecified source addresses are fine */
         if (want4 && !run->have_src4) {
@@ -232,7 +233,7 @@ int cmd_scan(int argc, char **argv)
         status = 2;
         goto out;
     }
-    if (allowed.n == 0) {
+    if (allowed.n == 0 && allowed.n_one == 0) {
         fprintf(stderr, "mpcensus scan: no targets left after the blocklist\n");
         status = 2;
         goto out;

@@ -39,7 +39,7 @@ b=$(rss_kb "$MPCENSUS" scan --dryrun -n 10 -b /dev/null -p 80 --ipv6-targets "$t
 per=$(( (b - a) * 1024 / 900000 ))
 echo "peak RSS: 100,000 addresses $a KB, 1,000,000 addresses $b KB: $per B per address"
 [ $(grep -c '^2001' "$tmp/o10") -eq 10 ] || { echo "FAIL -n 10 did not send 10 probes"; fail=1; }
-[ "$per" -le 40 ] && echo "ok   $per B per hitlist address (<= 40)" ||
+[ "$per" -le 24 ] && echo "ok   $per B per hitlist address (<= 24)" ||
     { echo "FAIL the hitlist costs $per B per address"; fail=1; }
 
 # 2. correctness of the compact form: every address once per port, blocklisted ones never,

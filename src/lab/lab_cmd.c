@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,11 @@ static int cmd_up(int argc, char **argv)
     err[0] = 0;
     if (lab_up(&spec, &o, &state, err, sizeof err) != 0) {
         fprintf(stderr, "mpcensus lab up: %s\n", err);
+        int sig = lab_up_signal();
+        if (sig) { /* the lab is gone; die of the signal so that the caller sees it */
+            signal(sig, SIG_DFL);
+            raise(sig);
+        }
         return 1;
     }
     fputs(state, stdout);

@@ -1,6 +1,8 @@
 /* spec.c — parser of the lab spec format (one directive per line; see README.md (section "The lab")). */
 #include "lab/spec.h"
 
+#include "io/instream.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -492,45 +494,32 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
     return validate(&ps);
 }
 
+#define SPEC_MAX_BYTES (1u << 20)
+
 bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    /* Every input, not only regular files, stops at 1 MiB: /dev/urandom or
+     * an endless pipe must not grow the parser. */
+    FILE *f = instream_open_limited(path, SPEC_MAX_BYTES, err, errlen);
+    if (!f)
         return false;
-    }
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return false;
-            }
-            buf = nb;
-        }
-        memcpy(buf + len, chunk, got);
-        len += got;
-    }
-    bool read_error = ferror(f);
-    fclose(f);
-    if (read_error || len > (1u << 20)) {
-        free(buf);
-        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-        return false;
-    }
+    char *buf = malloc(SPEC_MAX_BYTES + 1);
     if (!buf) {
-        buf = malloc(1);
-        if (!buf) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            return false;
-        }
+        instream_close(f, NULL, 0);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return false;
+    }
+    size_t len = 0, got;
+    while (len <= SPEC_MAX_BYTES && (got = fread(buf + len, 1, SPEC_MAX_BYTES + 1 - len, f)) > 0)
+        len += got;
+    if (instream_close(f, err, errlen) != 0) {
+        free(buf);
+        return false;
+    }
+    if (len > SPEC_MAX_BYTES) {
+        free(buf);
+        snprintf(err, errlen, "%s: larger than %u bytes (refused)", path, SPEC_MAX_BYTES);
+        return false;
     }
     buf[len] = 0;
     bool ok = spec_parse_text(buf, path, spec, err, errlen);

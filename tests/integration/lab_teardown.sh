@@ -8,7 +8,7 @@ TAG="mpctag$$"
 # procs_tagged TAG: pids whose environment carries MPC_TEST_TAG=TAG (lab up and what it forked)
 procs_tagged() {
     for e in /proc/[0-9]*/environ; do
-        tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "MPC_TEST_TAG=$1" && { p=${e#/proc/}; echo "${p%/environ}"; }
+        { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qx "MPC_TEST_TAG=$1" && { p=${e#/proc/}; echo "${p%/environ}"; }
     done
 }
 # nothing_left NAME TAG WHAT: no namespace, state file or process of that lab

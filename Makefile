@@ -60,6 +60,8 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
+FUZZ_EXTRA_fuzz_pcap_flow := src/pcap/analyzer.c src/pcap/flow_table.c src/pcap/mptcp_conn.c src/pcap/trace_stats.c \
+  src/pcap/size_dist.c src/pcap/app_ports.c src/pcap/input_order.c src/io/capture.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

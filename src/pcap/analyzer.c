@@ -324,7 +324,7 @@ void analyzer_packet(struct analyzer *a, int link, const struct capture_pkt *p)
         s->last_us = p->ts_usec;
     if (p->ts_usec > a->now_us)
         a->now_us = p->ts_usec;
-    if (++a->since_expire >= EXPIRE_EVERY) {
+    if (++a->since_expire >= (a->cfg.expire_every ? a->cfg.expire_every : EXPIRE_EVERY)) {
         a->since_expire = 0;
         flow_table_expire(a->flows, a->now_us);
     }

@@ -16,6 +16,7 @@ struct analyzer_cfg {
     uint64_t idle_timeout_us;
     uint64_t closed_linger_us;
     size_t max_flows;
+    uint64_t expire_every;        /* packets between idle scans (0: 4096; the fuzzer uses 1) */
     FILE *flows_csv;              /* optional: one line per counted flow */
     FILE *conns_csv;              /* optional: one line per counted MPTCP connection */
     const struct app_ports *apps; /* optional: names in the CSV */

@@ -19,7 +19,7 @@ struct token_slot {
 
 /* Connections come from slabs and are recycled: one MPTCP connection per
  * flow must not cost a malloc and a scattered cache line each. */
-#define CONN_SLAB 4096
+#define CONN_SLAB 256
 struct conn_slab {
     struct conn_slab *next;
     struct mptcp_conn conns[CONN_SLAB];

@@ -26,9 +26,36 @@ bool trace_stats_init(struct trace_stats *s)
     return s->ports != NULL;
 }
 
+static void ports_free(struct port_counts *pc)
+{
+    if (!pc)
+        return;
+    for (size_t i = 0; i < 256; i++)
+        free(pc->page[i]);
+    free(pc);
+}
+
+/* The counters of port, allocating its page; NULL when out of memory. */
+static struct port_count *port_at(struct port_counts *pc, uint16_t port)
+{
+    struct port_count **pg = &pc->page[port >> 8];
+    if (!*pg && !(*pg = calloc(256, sizeof **pg))) {
+        pc->oom = true;
+        return NULL;
+    }
+    return &(*pg)[port & 0xff];
+}
+
+const struct port_count *trace_stats_port(const struct trace_stats *s, uint16_t port)
+{
+    if (!s->ports || !s->ports->page[port >> 8])
+        return NULL;
+    return &s->ports->page[port >> 8][port & 0xff];
+}
+
 void trace_stats_free(struct trace_stats *s)
 {
-    free(s->ports);
+    ports_free(s->ports);
     size_dist_free(&s->mptcp_flow_sizes);
     free(s->apps);
     free(s->mptcp_apps);
@@ -82,13 +109,17 @@ void trace_stats_add_flow(struct trace_stats *s, enum flow_kind kind, int versio
     s->tcp_packets += packets;
     s->flows_by_kind[kind]++;
     s->bytes_by_kind[kind] += ip_bytes;
-    s->ports->tcp_flows[port]++;
-    s->ports->tcp_bytes[port] += ip_bytes;
+    struct port_count *pc = port_at(s->ports, port);
+    if (pc) {
+        pc->tcp_flows++;
+        pc->tcp_bytes += ip_bytes;
+    }
     if (kind_is_mptcp(kind)) {
         s->mptcp_flows++;
         s->mptcp_bytes += ip_bytes;
         size_dist_add(&s->mptcp_flow_sizes, ip_bytes);
-        s->ports->mptcp_bytes[port] += ip_bytes;
+        if (pc)
+            pc->mptcp_bytes += ip_bytes;
         if (kind == FLOW_MPTCP_INITIAL || kind == FLOW_MPTCP_JOIN)
             s->mptcp_subflows++;
     }
@@ -105,7 +136,9 @@ void trace_stats_add_conn(struct trace_stats *s, int version, unsigned subflows,
     if (version == 0 || version == 1)
         s->mptcp_conn_by_version[version]++;
     s->mptcp_conn_bytes += ip_bytes;
-    s->ports->mptcp_conns[port]++;
+    struct port_count *pc = port_at(s->ports, port);
+    if (pc)
+        pc->mptcp_conns++;
     struct top_entry e = {.bytes = ip_bytes, .packets = packets, .first_us = first_us,
                           .last_us = last_us, .port = port, .version = (int8_t)version,
                           .kind = FLOW_MPTCP_INITIAL, .subflows = subflows};
@@ -164,10 +197,13 @@ static bool top_ports(const struct port_counts *pc, struct port_rank *r, size_t 
                       struct port_row **out, size_t *n_out)
 {
     size_t n = 0;
-    for (uint32_t p = 0; p < 65536; p++) {
-        uint64_t k = mptcp ? pc->mptcp_bytes[p] : pc->tcp_bytes[p];
-        if (k || (mptcp ? pc->mptcp_conns[p] : pc->tcp_flows[p]))
-            r[n++] = (struct port_rank){p, k};
+    for (uint32_t pg = 0; pg < 256; pg++) {
+        const struct port_count *c = pc->page[pg];
+        for (uint32_t i = 0; c && i < 256; i++) {
+            uint64_t k = mptcp ? c[i].mptcp_bytes : c[i].tcp_bytes;
+            if (k || (mptcp ? c[i].mptcp_conns : c[i].tcp_flows))
+                r[n++] = (struct port_rank){pg << 8 | i, k};
+        }
     }
     qsort(r, n, sizeof *r, cmp_rank);
     if (n > top)
@@ -176,8 +212,8 @@ static bool top_ports(const struct port_counts *pc, struct port_rank *r, size_t 
     if (n && !*out)
         return false;
     for (size_t i = 0; i < n; i++) {
-        uint32_t p = r[i].port;
-        (*out)[i] = (struct port_row){p, pc->tcp_flows[p], pc->tcp_bytes[p], pc->mptcp_conns[p], pc->mptcp_bytes[p]};
+        const struct port_count *c = &pc->page[r[i].port >> 8][r[i].port & 0xff];
+        (*out)[i] = (struct port_row){r[i].port, c->tcp_flows, c->tcp_bytes, c->mptcp_conns, c->mptcp_bytes};
     }
     *n_out = n;
     return true;
@@ -188,11 +224,14 @@ bool trace_stats_compact(struct trace_stats *s, size_t top_apps)
     size_dist_free(&s->mptcp_flow_sizes);
     if (!s->ports)
         return true;
-    struct port_rank *r = malloc(65536 * sizeof *r);
+    size_t pages = 0;
+    for (size_t i = 0; i < 256; i++)
+        pages += s->ports->page[i] != NULL;
+    struct port_rank *r = malloc((pages ? pages : 1) * 256 * sizeof *r);
     bool ok = r && top_ports(s->ports, r, top_apps, false, &s->apps, &s->n_apps) &&
               top_ports(s->ports, r, top_apps, true, &s->mptcp_apps, &s->n_mptcp_apps);
     free(r);
-    free(s->ports);
+    ports_free(s->ports);
     s->ports = NULL;
     return ok;
 }
@@ -232,11 +271,19 @@ bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src)
     for (size_t i = 0; i < src->n_top_conns; i++)
         top_insert(dst->top_conns, &dst->n_top_conns, &src->top_conns[i]);
     if (dst->ports && src->ports)
-        for (size_t p = 0; p < 65536; p++) {
-            dst->ports->tcp_flows[p] += src->ports->tcp_flows[p];
-            dst->ports->tcp_bytes[p] += src->ports->tcp_bytes[p];
-            dst->ports->mptcp_conns[p] += src->ports->mptcp_conns[p];
-            dst->ports->mptcp_bytes[p] += src->ports->mptcp_bytes[p];
+        for (size_t pg = 0; pg < 256; pg++) {
+            const struct port_count *c = src->ports->page[pg];
+            for (size_t i = 0; c && i < 256; i++) {
+                if (!(c[i].tcp_flows | c[i].tcp_bytes | c[i].mptcp_conns | c[i].mptcp_bytes))
+                    continue;
+                struct port_count *d = port_at(dst->ports, (uint16_t)(pg << 8 | i));
+                if (!d)
+                    continue;
+                d->tcp_flows += c[i].tcp_flows;
+                d->tcp_bytes += c[i].tcp_bytes;
+                d->mptcp_conns += c[i].mptcp_conns;
+                d->mptcp_bytes += c[i].mptcp_bytes;
+            }
         }
     return true;
 }

@@ -36,10 +36,15 @@ struct top_entry {
     unsigned subflows; /* connections only */
 };
 
-/* Per server port, while a trace is counted (2 MiB, touched pages only). */
+/* Per server port, while a trace is counted: 256 pages of 256 ports,
+ * allocated when a port of the page is first seen (8 KiB each), so a trace
+ * with a few services costs a few pages. */
+struct port_count {
+    uint64_t tcp_flows, tcp_bytes, mptcp_conns, mptcp_bytes;
+};
 struct port_counts {
-    uint64_t tcp_flows[65536], tcp_bytes[65536];
-    uint64_t mptcp_conns[65536], mptcp_bytes[65536];
+    struct port_count *page[256];
+    bool oom;              /* a page could not be allocated: its ports are not counted */
 };
 
 /* One port of the "applications" lists kept after trace_stats_compact(). */
@@ -91,6 +96,8 @@ void trace_stats_finish(struct trace_stats *s);
  * MPTCP bytes (ties: lower port first); frees the per-port table and the flow
  * sizes. A finished trace of a series then costs a few KB. false: out of memory. */
 bool trace_stats_compact(struct trace_stats *s, size_t top_apps);
+/* The counts of a port (NULL when none was counted, or after compaction). */
+const struct port_count *trace_stats_port(const struct trace_stats *s, uint16_t port);
 /* Share of the total held by the k largest of v (sorts v descending). */
 double concentration_share(uint64_t *v, size_t n, size_t k);
 /* Merges src (not compacted) into dst (series totals). The result does not

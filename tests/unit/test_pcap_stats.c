@@ -109,8 +109,15 @@ static void test_trace_counts(void **state)
     assert_float_equal(s.top1_share, 0.6, 1e-12);
     assert_float_equal(s.top50pct_share, 0.8, 1e-12); /* 2 of 3 flows */
     assert_int_equal(s.top_flows[0].bytes, 1000);
-    assert_int_equal(s.ports->mptcp_bytes[443], 800);
-    assert_int_equal(s.ports->tcp_flows[5223], 1);
+    assert_int_equal(trace_stats_port(&s, 443)->mptcp_bytes, 800);
+    assert_int_equal(trace_stats_port(&s, 5223)->tcp_flows, 1);
+    assert_null(trace_stats_port(&s, 80));
+    assert_true(trace_stats_compact(&s, 1));
+    assert_int_equal(s.n_apps, 1);
+    assert_int_equal(s.apps[0].port, 443); /* 1,800 TCP bytes against 200 on 5223 */
+    assert_int_equal(s.n_mptcp_apps, 1);
+    assert_int_equal(s.mptcp_apps[0].mptcp_bytes, 800);
+    assert_null(s.ports);
     trace_stats_free(&s);
 }
 

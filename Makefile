@@ -6,7 +6,7 @@
 CC       ?= cc
 CSTD     := -std=c17 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
-PKGS     := libpcap openssl zlib libisal libzstd liblzma
+PKGS     := libpcap openssl zlib libisal libzstd liblzma sqlite3 libmaxminddb jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS   := $(PKG_LIBS) -lpthread -lm
@@ -62,6 +62,7 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_pcap_flow := src/pcap/analyzer.c src/pcap/flow_table.c src/pcap/mptcp_conn.c src/pcap/trace_stats.c \
   src/pcap/size_dist.c src/pcap/app_ports.c src/pcap/input_order.c src/io/capture.c
+FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

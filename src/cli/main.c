@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "archive/archive.h"
 #include "decode/decode.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
@@ -19,6 +20,7 @@ static const struct command commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of (gzip) pcap/pcapng traces"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
+    {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
     {"lab", cmd_lab, "emulated Internet in network namespaces with known ground truth"},
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -18,9 +18,11 @@ struct responder {
 void responder_frame(struct responder *r, const uint8_t *frame, size_t len);
 
 /* Transparent middlebox between two interfaces ("up" faces the vantage). */
-#define MIRROR_SLOTS 8192
+#define MIRROR_SLOTS 16384
+#define MIRROR_WAYS 4    /* set-associative: flows in flight together never evict each other */
 struct mirror_slot {
     uint64_t tag;        /* hash of the SYN's (src, dst, sport, dport); 0 = empty */
+    uint32_t stamp;      /* when it was remembered (lab/emu_mirror.c): the oldest of a set goes first */
     uint8_t len;
     uint8_t opt[40];
 };

@@ -9,6 +9,7 @@
 #include "net/bytes.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
+#include "lab/emu_mirror.h"   /* the mirror's flow table */
 
 #define SALT_FLOW 0x666c6f7700000006ull
 
@@ -52,10 +53,7 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
         if (mpc && (b->mbox & MBOX_MIRROR) && olen <= 40) {
             /* remember the option as it leaves this box, for the SYN-ACK */
             uint64_t tag = flow_tag(b->seed, &v.src, &v.dst, v.tcp.sport, v.tcp.dport);
-            struct mirror_slot *s = &b->mirror[tag % MIRROR_SLOTS];
-            s->tag = tag;
-            s->len = (uint8_t)olen;
-            memcpy(s->opt, mpc, olen);
+            mirror_remember(b, tag, mpc, olen);
         }
     }
     pktio_commit(&b->down, len);
@@ -99,8 +97,8 @@ void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len)
         size_t olen;
         if (!find_mpc(&v, &olen)) {
             uint64_t tag = flow_tag(b->seed, &v.dst, &v.src, v.tcp.dport, v.tcp.sport);
-            struct mirror_slot *s = &b->mirror[tag % MIRROR_SLOTS];
-            if (s->tag == tag) {
+            const struct mirror_slot *s = mirror_find(b, tag);
+            if (s) {
                 uint8_t *out = pktio_slot(&b->up);
                 size_t n = insert_option(&v, frame, len, s->opt, s->len, out);
                 if (n) {

@@ -13,6 +13,7 @@
 #include "lab/lab.h"
 #include "lab/lab_probe.h"
 #include "lab/truth.h"
+#include "lab/lab_ext_cmd.h"   /* lab attribution, lab truth --with-as/--months/--summary */
 
 static const char lab_usage[] =
     "usage: mpcensus lab <up|down|truth|probe> [options]\n"
@@ -283,8 +284,12 @@ int cmd_lab(int argc, char **argv)
         return cmd_up(argc - 1, argv + 1);
     if (!strcmp(argv[1], "down"))
         return cmd_down(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "truth") && lab_truth_ext_wanted(argc - 1, argv + 1))
+        return cmd_lab_truth_ext(argc - 1, argv + 1);   /* lab_truth_cmd.c: --with-as, --months, --summary, -O */
     if (!strcmp(argv[1], "truth"))
         return cmd_truth(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "attribution"))
+        return cmd_lab_attribution(argc - 1, argv + 1);
     if (!strcmp(argv[1], "probe"))
         return cmd_lab_probe(argc - 1, argv + 1);
     fprintf(stderr, "mpcensus lab: unknown subcommand '%s'\n", argv[1]);

@@ -5,9 +5,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lab/org.h"
+
 #define SALT_MIX   0x6d69780000000001ull   /* which profile an address has */
 #define SALT_CHURN 0x636875726e000002ull   /* transient absence in one month */
-#define SALT_ORG   0x6f72670000000003ull   /* rank of an address in its organisation's migration */
 
 static void infra_offset(const struct cidr *c, unsigned off, struct ip_addr *out)
 {
@@ -84,18 +85,7 @@ static int pick_weighted(const struct lab_spec *s, uint64_t h)
 
 int population_profile(const struct lab_spec *s, const struct ip_addr *a, int month)
 {
-    int prof = -2;
-    for (unsigned i = 0; i < s->n_orgs && prof == -2; i++) {
-        const struct org *o = &s->orgs[i];
-        if (!cidr_contains(&o->prefix, a))
-            continue;
-        prof = o->from;
-        if (month >= o->start) {
-            uint64_t moved = (uint64_t)o->step * (uint64_t)(month - o->start + 1); /* percent */
-            if (lab_hash(s->seed, SALT_ORG, a, 0) % 100 < moved)
-                prof = o->to;
-        }
-    }
+    int prof = org_profile(s, a, month);   /* lab/org.c: org prefixes and their stages */
     if (prof == -2) {
         if (s->total_weight == 0)
             return PROFILE_ABSENT;
@@ -118,6 +108,8 @@ static bool walk_indexed(const struct lab_spec *s, int month, indexed_fn fn, voi
     unsigned total = s->n_prefixes + s->n_orgs;
     for (unsigned pi = 0; pi < total; pi++) {
         bool is_org = pi >= s->n_prefixes;
+        if (is_org && !org_first_of_prefix(s, pi - s->n_prefixes))
+            continue;   /* a later stage of an org prefix walked already */
         const struct cidr *c = is_org ? &s->orgs[pi - s->n_prefixes].prefix : &s->prefixes[pi];
         uint64_t n = cidr_size(c);
         for (uint64_t j = 0; j < n; j++) {

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lab/org.h"
+#include "lab/spec_ext.h"
+
 static const char *const behaviour_names[BEH_COUNT] = {
     [BEH_CLOSED] = "closed",      [BEH_SILENT] = "silent",         [BEH_TCP] = "tcp",
     [BEH_KERNEL_V1] = "kernel-v1", [BEH_V0] = "v0",                [BEH_V0_MISMATCH] = "v0-mismatch",
@@ -299,7 +302,7 @@ static bool directive_org(struct parser *ps, char **tok, int n)
 {
     struct lab_spec *s = ps->spec;
     if (n < 4)
-        return fail(ps, "usage: org CIDR FROM_PROFILE TO_PROFILE [start=M] [step=PCT]");
+        return fail(ps, "usage: org CIDR FROM_PROFILE TO_PROFILE [start=M] [step=PCT] [max=PCT]");
     if (s->n_orgs >= SPEC_MAX_ORGS)
         return fail(ps, "at most %d org lines", SPEC_MAX_ORGS);
     struct org *o = &s->orgs[s->n_orgs];
@@ -313,14 +316,17 @@ static bool directive_org(struct parser *ps, char **tok, int n)
         return fail(ps, "org profiles must be declared before (unknown '%s' or '%s')", tok[2], tok[3]);
     o->start = 1;
     o->step = 25;
+    o->max = 100;
     for (int i = 4; i < n; i++) {
         long v;
         if (!strncmp(tok[i], "start=", 6) && parse_int(tok[i] + 6, 0, 100000, &v))
             o->start = (int)v;
         else if (!strncmp(tok[i], "step=", 5) && parse_int(tok[i] + 5, 0, 100, &v))
             o->step = (unsigned)v;
+        else if (!strncmp(tok[i], "max=", 4) && parse_int(tok[i] + 4, 0, 100, &v))
+            o->max = (unsigned)v;
         else
-            return fail(ps, "bad org option '%s' (start=MONTH, step=PERCENT)", tok[i]);
+            return fail(ps, "bad org option '%s' (start=MONTH, step=PERCENT, max=PERCENT)", tok[i]);
     }
     s->n_orgs++;
     return true;
@@ -404,7 +410,12 @@ static bool directive(struct parser *ps, char **tok, int n)
     } else if (!strcmp(d, "org")) {
         return directive_org(ps, tok, n);
     } else {
-        return fail(ps, "unknown directive '%s'", d);
+        char why[256];
+        int r = spec_ext_directive(s, tok, n, why, sizeof why);   /* as, as-set, geo, study */
+        if (r < 0)
+            return fail(ps, "%s", why);
+        if (r == 0)
+            return fail(ps, "unknown directive '%s'", d);
     }
     return true;
 }
@@ -432,7 +443,8 @@ static bool validate(struct parser *ps)
     for (unsigned i = 0; i < s->n_prefixes; i++)
         total += cidr_size(&s->prefixes[i]);
     for (unsigned i = 0; i < s->n_orgs; i++)
-        total += cidr_size(&s->orgs[i].prefix);
+        if (org_first_of_prefix(s, i))   /* later lines with the same prefix are its stages */
+            total += cidr_size(&s->orgs[i].prefix);
     if (total > (1u << 24))
         return fail(ps, "population larger than 2^24 addresses");
     for (unsigned i = 0; i < s->n_prefixes; i++)
@@ -448,6 +460,9 @@ static bool validate(struct parser *ps)
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
         if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
+    char why[256];
+    if (!spec_ext_validate(s, why, sizeof why))
+        return fail(ps, "%s", why);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lab/attr.h"
 #include "net/addr.h"
 
 /* What a host does on one port when a SYN arrives. */
@@ -73,6 +74,7 @@ struct org {
     int from, to;                /* profile indexes */
     int start;
     unsigned step;               /* percent per month */
+    unsigned max;                /* at most this percent moves (default 100); see lab/org.h for stages */
 };
 
 enum router_kind { ROUTER_KERNEL, ROUTER_QUOTE8 };
@@ -101,6 +103,9 @@ struct lab_spec {
     bool vantage_in_population;            /* the vantage's addresses are population members too */
     bool vantage_sends_rst;                /* vantage kernel may RST the scanner's SYN-ACKs (frees the
                                               hosts' half-open MPTCP requests at scale) */
+    struct spec_attr attr;                 /* `as`, `as-set`, `geo`: AS / country attribution (lab/attr.h) */
+    int study_months;                      /* `study months=N`: months of the study (0: not given) */
+    int study_start;                       /* `study start=YYYY-MM`: month 0, as months since 0000-01 (0: not given) */
 };
 
 /* Parses a spec file. On error returns false and writes "file:line: reason" to err. */

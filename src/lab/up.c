@@ -18,6 +18,7 @@
 #include "lab/population.h"
 #include "lab/sys.h"
 #include "lab/teardown.h"
+#include "lab/org.h"   /* org stages: list each org prefix once */
 
 enum ns_role { NS_VANTAGE, NS_ROUTER, NS_BRIDGE, NS_SITE, NS_HOST };
 
@@ -771,6 +772,8 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
             tb_printf(&st, "\"\nPREFIXES_V6=\"");
         const char *sep = "";
         for (unsigned i = 0; i < s->n_prefixes + s->n_orgs; i++) {
+            if (i >= s->n_prefixes && !org_first_of_prefix(s, i - s->n_prefixes))
+                continue;   /* later stages of an org list its prefix once */
             const struct cidr *pc = i < s->n_prefixes ? &s->prefixes[i] : &s->orgs[i - s->n_prefixes].prefix;
             if ((pc->base.family == AF_INET6) == (fam == 1)) {
                 tb_printf(&st, "%s%s", sep, cidr_text(pc, c, sizeof c));

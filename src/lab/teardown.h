@@ -9,6 +9,8 @@
 
 #define LAB_TEARDOWN_MAX_NS 512
 #define LAB_TEARDOWN_MAX_PIDS 16
+/* every namespace of the largest lab must be listed, or a teardown would miss some */
+_Static_assert(LAB_TEARDOWN_MAX_NS >= LAB_MAX_NS, "lab namespaces beyond the teardown list");
 
 struct lab_members {
     char ns[LAB_TEARDOWN_MAX_NS][LAB_NS_NAME_LEN];

@@ -71,6 +71,8 @@ ok "SIGTERM/SIGINT to lab up at 10 ms..0.6 s ($interrupted interrupted mid-build
 mkfifo "$LAB_TMP/endless"
 ( yes '# an endless comment' >"$LAB_TMP/endless" ) 2>/dev/null &
 writer=$!
+# the writer blocks in open() until a reader comes: never leave it behind, even when a check fails
+trap 'kill $writer 2>/dev/null; "$MPCENSUS" lab down --name "$OTHER" >/dev/null 2>&1; lab_cleanup' EXIT
 for spec in /dev/urandom "$LAB_TMP/endless"; do
     /usr/bin/time -f "%M" -o "$LAB_TMP/rss" timeout 30 "$MPCENSUS" lab truth "$spec" >/dev/null 2>"$LAB_TMP/err"
     rc=$?

@@ -3,15 +3,16 @@
 # Oracles: the kernel's peak RSS (/usr/bin/time -v, release build); python's own set arithmetic over the hitlist and blocklist. Nothing is sent (--dryrun).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+SAN=${MPCENSUS:-$here/../../build/san/mpcensus}
 MPCENSUS=${MPCENSUS_REL:-$here/../../build/mpcensus}
-SAN=${MPCENSUS:-$MPCENSUS}
 [ -x "$MPCENSUS" ] || { echo "no release binary $MPCENSUS (make build)"; exit 77; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "python3 not installed"; exit 77; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT INT TERM
 fail=0
 
-# hitlist N FILE: N distinct documentation addresses, unsorted, some repeated, a few prefixes
+# hitlist N FILE: N distinct documentation addresses, unsorted, some repeated, none adjacent
+# (as in a real hitlist: adjacent addresses would merge into one range and hide the cost per address)
 hitlist() {
     python3 - "$1" "$2" <<'PY'
 import random, sys
@@ -21,9 +22,9 @@ idx = list(range(n))
 r.shuffle(idx)
 with open(out, "w") as f:
     for k, i in enumerate(idx):
-        f.write("2001:db8:%x:%x::%x\n" % (i >> 24, (i >> 12) & 0xfff, i & 0xfff))
+        f.write("2001:db8:%x:%x::%x\n" % (i >> 24, (i >> 12) & 0xfff, 2 * (i & 0xfff) + 1))
         if k % 1000 == 0:
-            f.write("2001:db8:%x:%x::%x\n" % (i >> 24, (i >> 12) & 0xfff, i & 0xfff))  # duplicate
+            f.write("2001:db8:%x:%x::%x\n" % (i >> 24, (i >> 12) & 0xfff, 2 * (i & 0xfff) + 1))  # duplicate
 PY
 }
 rss_kb() {

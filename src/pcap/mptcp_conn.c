@@ -25,7 +25,16 @@ struct conn_slab {
     struct mptcp_conn conns[CONN_SLAB];
 };
 
+/* New tokens wait in a short queue before they enter the index: the slot a
+ * token lands on is random, so its cache line is fetched (prefetch) when the
+ * token comes and written PENDING tokens later, when it has arrived — one
+ * memory round trip per MP_CAPABLE key no longer stalls the analyser.
+ * Lookups and deletions look at the queue too. */
+#define PENDING 16
+
 struct mptcp_conn_table {
+    struct token_slot pending[PENDING]; /* ring, oldest at pending_head */
+    size_t pending_head, n_pending;
     struct conn_slab *slabs;
     size_t slab_used;        /* conns handed out of the newest slab */
     struct mptcp_conn *free_list; /* linked through ->next */
@@ -68,6 +77,16 @@ static bool slots_grow(struct mptcp_conn_table *t)
 
 static void slot_remove(struct mptcp_conn_table *t, uint32_t token, const struct mptcp_conn *c)
 {
+    for (size_t k = 0; k < t->n_pending; k++) {
+        struct token_slot *e = &t->pending[(t->pending_head + k) % PENDING];
+        if (e->conn == c && e->token == token) {
+            /* close the gap: later queue entries move one step towards the head */
+            for (size_t m = k; m + 1 < t->n_pending; m++)
+                t->pending[(t->pending_head + m) % PENDING] = t->pending[(t->pending_head + m + 1) % PENDING];
+            t->n_pending--;
+            return;
+        }
+    }
     if (!t->slots)
         return;
     size_t i = token_home(t, token);
@@ -179,18 +198,35 @@ struct mptcp_conn *mptcp_conn_create(struct mptcp_conn_table *t, bool handshake,
     return c;
 }
 
+/* Puts a token into the index proper; false when the index cannot grow. */
+static bool slot_insert(struct mptcp_conn_table *t, struct token_slot e)
+{
+    /* at most 3/4 full: probes stay short (a miss scans ~8 slots, two cache lines) */
+    if ((t->used + 1) * 4 > (t->slots ? t->mask + 1 : 0) * 3 && !slots_grow(t))
+        return false;
+    size_t i = token_home(t, e.token);
+    while (t->slots[i].conn)
+        i = (i + 1) & t->mask;
+    t->slots[i] = e;
+    t->used++;
+    return true;
+}
+
 void mptcp_conn_add_token(struct mptcp_conn_table *t, struct mptcp_conn *c, int side, uint32_t token)
 {
     if (c->token_indexed[side] || (c->token_indexed[!side] && c->token[!side] == token))
         return; /* indexed already (both keys equal: one entry, the first side's) */
-    /* at most 3/4 full: probes stay short (a miss scans ~8 slots, two cache lines) */
-    if ((t->used + 1) * 4 > (t->slots ? t->mask + 1 : 0) * 3 && !slots_grow(t))
-        return; /* joins with this token will show up as unlinked */
-    size_t i = token_home(t, token);
-    while (t->slots[i].conn)
-        i = (i + 1) & t->mask;
-    t->slots[i] = (struct token_slot){c, token, side};
-    t->used++;
+    if (t->n_pending == PENDING) {
+        struct token_slot oldest = t->pending[t->pending_head];
+        t->pending_head = (t->pending_head + 1) % PENDING;
+        t->n_pending--;
+        if (!slot_insert(t, oldest))
+            oldest.conn->token_indexed[oldest.side] = false; /* joins with it will show up as unlinked */
+    }
+    if (t->slots)
+        __builtin_prefetch(&t->slots[token_home(t, token)], 1);
+    t->pending[(t->pending_head + t->n_pending) % PENDING] = (struct token_slot){c, token, side};
+    t->n_pending++;
     c->token[side] = token;
     c->token_indexed[side] = true;
 }
@@ -210,11 +246,14 @@ void mptcp_conn_set_key(struct mptcp_conn_table *t, struct mptcp_conn *c, int si
 
 struct mptcp_conn *mptcp_conn_by_token(struct mptcp_conn_table *t, uint32_t token, int *side)
 {
-    if (!t->slots)
-        return NULL;
     /* Newest first: a token reused by a later connection names the later one. */
     struct token_slot *best = NULL;
-    for (size_t i = token_home(t, token); t->slots[i].conn; i = (i + 1) & t->mask)
+    for (size_t k = 0; k < t->n_pending; k++) {
+        struct token_slot *e = &t->pending[(t->pending_head + k) % PENDING];
+        if (e->token == token && (!best || e->conn->id > best->conn->id))
+            best = e;
+    }
+    for (size_t i = t->slots ? token_home(t, token) : 0; t->slots && t->slots[i].conn; i = (i + 1) & t->mask)
         if (t->slots[i].token == token && (!best || t->slots[i].conn->id > best->conn->id))
             best = &t->slots[i];
     if (!best)

@@ -33,8 +33,10 @@ struct conn_slab {
 #define PENDING 16
 
 struct mptcp_conn_table {
-    struct token_slot pending[PENDING]; /* ring, oldest at pending_head */
-    size_t pending_head, n_pending;
+    uint32_t pending_token[PENDING];    /* apart from the entries: one vector compare finds a token */
+    struct token_slot pending[PENDING]; /* written round-robin: the next to overwrite is the oldest */
+    uint32_t pending_valid;             /* bit k: pending[k] holds a token (a deletion leaves a hole) */
+    unsigned pending_next;
     struct conn_slab *slabs;
     size_t slab_used;        /* conns handed out of the newest slab */
     struct mptcp_conn *free_list; /* linked through ->next */
@@ -75,15 +77,21 @@ static bool slots_grow(struct mptcp_conn_table *t)
     return true;
 }
 
+/* Bit k set: pending[k] holds token. */
+static uint32_t pending_match(const struct mptcp_conn_table *t, uint32_t token)
+{
+    uint32_t m = 0;
+    for (unsigned k = 0; k < PENDING; k++)
+        m |= (uint32_t)(t->pending_token[k] == token) << k;
+    return m & t->pending_valid;
+}
+
 static void slot_remove(struct mptcp_conn_table *t, uint32_t token, const struct mptcp_conn *c)
 {
-    for (size_t k = 0; k < t->n_pending; k++) {
-        struct token_slot *e = &t->pending[(t->pending_head + k) % PENDING];
-        if (e->conn == c && e->token == token) {
-            /* close the gap: later queue entries move one step towards the head */
-            for (size_t m = k; m + 1 < t->n_pending; m++)
-                t->pending[(t->pending_head + m) % PENDING] = t->pending[(t->pending_head + m + 1) % PENDING];
-            t->n_pending--;
+    for (uint32_t m = pending_match(t, token); m; m &= m - 1) {
+        unsigned k = (unsigned)__builtin_ctz(m);
+        if (t->pending[k].conn == c) {
+            t->pending_valid &= ~(1u << k);
             return;
         }
     }
@@ -216,17 +224,17 @@ void mptcp_conn_add_token(struct mptcp_conn_table *t, struct mptcp_conn *c, int 
 {
     if (c->token_indexed[side] || (c->token_indexed[!side] && c->token[!side] == token))
         return; /* indexed already (both keys equal: one entry, the first side's) */
-    if (t->n_pending == PENDING) {
-        struct token_slot oldest = t->pending[t->pending_head];
-        t->pending_head = (t->pending_head + 1) % PENDING;
-        t->n_pending--;
+    unsigned w = t->pending_next++ % PENDING;
+    if (t->pending_valid & (1u << w)) { /* the oldest: its slot has been fetched meanwhile */
+        struct token_slot oldest = t->pending[w];
         if (!slot_insert(t, oldest))
             oldest.conn->token_indexed[oldest.side] = false; /* joins with it will show up as unlinked */
     }
     if (t->slots)
         __builtin_prefetch(&t->slots[token_home(t, token)], 1);
-    t->pending[(t->pending_head + t->n_pending) % PENDING] = (struct token_slot){c, token, side};
-    t->n_pending++;
+    t->pending[w] = (struct token_slot){c, token, side};
+    t->pending_token[w] = token;
+    t->pending_valid |= 1u << w;
     c->token[side] = token;
     c->token_indexed[side] = true;
 }
@@ -248,9 +256,9 @@ struct mptcp_conn *mptcp_conn_by_token(struct mptcp_conn_table *t, uint32_t toke
 {
     /* Newest first: a token reused by a later connection names the later one. */
     struct token_slot *best = NULL;
-    for (size_t k = 0; k < t->n_pending; k++) {
-        struct token_slot *e = &t->pending[(t->pending_head + k) % PENDING];
-        if (e->token == token && (!best || e->conn->id > best->conn->id))
+    for (uint32_t m = pending_match(t, token); m; m &= m - 1) {
+        struct token_slot *e = &t->pending[__builtin_ctz(m)];
+        if (!best || e->conn->id > best->conn->id)
             best = e;
     }
     for (size_t i = t->slots ? token_home(t, token) : 0; t->slots && t->slots[i].conn; i = (i + 1) & t->mask)

@@ -1,4 +1,4 @@
-/* fuzz_tcpopt.c — libFuzzer target: TCP option walker and MPTCP option decode/encode on arbitrary bytes. */
+/* fuzz_tcpopt.c — libFuzzer target: TCP option walker, the cut-by-capture rule, the MP_CAPABLE view and MPTCP option decode/encode on arbitrary bytes. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,7 +40,7 @@ static void check_mptcp(const uint8_t *p, size_t avail)
 {
     for (size_t f = 0; f < sizeof flag_sets; f++) {
         struct mptcp_opt o;
-        if (!mptcp_decode(p, avail, flag_sets[f], &o)) {
+        if (!mptcp_decode(p, avail, flag_sets[f], &o)) {   /* the kept name: flags are ignored */
             CHECK(avail < 3 || p[0] != TCPOPT_MPTCP);
             continue;
         }
@@ -79,6 +79,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* what a decoder sees for an option cut by the area */
         if (data[it.bad_off] == TCPOPT_MPTCP)
             check_mptcp(data + it.bad_off, size - it.bad_off);
+    }
+    /* the cut rule and the MP_CAPABLE view: whatever wire length the header claims */
+    size_t avail;
+    const uint8_t *stopped = tcpopt_stopped_at(&it, &avail);
+    CHECK(!stopped || (it.error == TCPOPT_ERR_OVERRUN && stopped == data + it.bad_off && avail == size - it.bad_off));
+    for (size_t wire = 0; wire <= 64; wire += 4) {
+        bool cut = tcpopt_cut_by_capture(&it, wire);
+        CHECK(!cut || (it.error != TCPOPT_ERR_NONE && size < wire));
+    }
+    struct mptcp_capable mpc;
+    if (mptcp_capable_find(data, size, &mpc)) {
+        CHECK(mpc.raw >= data && (size_t)(mpc.raw - data) + mpc.avail <= size);
+        CHECK(mpc.cut ? mpc.avail < mpc.len : mpc.avail == mpc.len);
+        CHECK(!mpc.has_sender_key || mpc.avail >= MPTCP_CAPABLE_SYNACK_LEN);
+        CHECK(!mpc.has_receiver_key || mpc.avail >= MPTCP_CAPABLE_ACK_LEN);
     }
     size_t flen;
     const uint8_t *first = tcpopt_find(data, size, TCPOPT_MPTCP, &flen);

@@ -14,6 +14,10 @@ if [ -x scripts/demo-scan.sh ]; then
     section "scan: MP_CAPABLE v0/v1 scan of the lab population vs. the lab's ground truth"
     ./scripts/demo-scan.sh || status=1
 fi
+if [ -x scripts/demo-trace.sh ]; then
+    section "trace: the scan's mptcp and mirrored candidates traced hop by hop vs. the lab's ground truth"
+    ./scripts/demo-trace.sh || status=1
+fi
 if [ -x scripts/demo-pcap.sh ]; then
     section "pcap: passive MPTCP share of lab traffic (kernel MPTCPv1 with extra subflows + TCP)"
     ./scripts/demo-pcap.sh || status=1

@@ -3,10 +3,11 @@
 # Only missing packages are installed, so a second run is instant.
 set -eu
 PKGS="build-essential clang pkg-config libpcap-dev libssl-dev zlib1g-dev libcmocka-dev
-libsqlite3-dev libcurl4-openssl-dev libmaxminddb-dev libjansson-dev sqlite3 libisal-dev libdeflate-dev libzstd-dev liblzma-dev
+libsqlite3-dev libcurl4-openssl-dev libmaxminddb-dev libjansson-dev sqlite3 libisal-dev libdeflate-dev libzstd-dev liblzma-dev nettle-dev
 libclang-rt-14-dev libfuzzer-14-dev
-iproute2 iptables nftables ethtool tcpdump tshark python3 curl mptcpd nginx-light zmap masscan time
-zstd xz-utils gzip openssl"
+iproute2 iptables nftables ethtool tcpdump tshark python3 curl mptcpd nginx-light zmap masscan scamper time
+zstd xz-utils gzip openssl
+gnuplot-nox fonts-dejavu-core chromium chromium-driver"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

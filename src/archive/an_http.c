@@ -166,7 +166,8 @@ static int run_http(struct archive *a, const struct query_params *p, query_row_f
         rc = flush_target(&t, &keys, &nk);
     if (rc < 0 && !err[0])
         snprintf(err, errlen, "out of memory");
-    qsort(keys, nk, sizeof *keys, cmp_key);
+    if (nk) /* qsort(NULL, 0, ...) is undefined */
+        qsort(keys, nk, sizeof *keys, cmp_key);
     for (size_t i = 0; rc == 0 && i < nk; i++)
         for (int m = 0; rc == 0 && m < 4; m++) {
             struct dvec *d = &keys[i].d[m];

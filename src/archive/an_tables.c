@@ -8,7 +8,7 @@
  * month <= month) is class mptcp, or, untraced, whose verdict is mptcp. */
 #define TRULY_CTE                                                                                                    \
     "WITH cand AS (SELECT month, version, port, addr, max(verdict = 0) AS mp FROM pot_rows"                          \
-    "  WHERE month BETWEEN ?1 AND ?2 AND version >= 0"                                                               \
+    "  WHERE month BETWEEN ?1 AND ?2 AND version >= 0 AND (?4 < 0 OR version = ?4) AND (?5 = 0 OR family = ?5)"   \
     "  GROUP BY month, version, family, port, addr),"                                                                \
     " judged AS (SELECT c.*, (SELECT t.class FROM trace_rows t WHERE t.addr = c.addr AND t.port = c.port"            \
     "  AND t.version = c.version AND t.month <= c.month ORDER BY t.month DESC, t.file_id DESC LIMIT 1) AS cls"       \
@@ -73,7 +73,8 @@ const struct query_def query_top_as = {
     "top-as", "top origin ASes of truly-MPTCP hosts (Tables I-III)",
     "Truly-MPTCP hosts of the month (an MP_CAPABLE answer whose latest trace of that address, port and version, "
     "trace month <= month, has class mptcp; untraced: scan verdict mptcp), by origin AS (host_asn), per month and "
-    "version, top --top (default 10) by hosts. Defaults to the latest month; --month/--from/--to choose others. "
+    "version, top --top (default 10) by hosts. Defaults to the latest month; --month/--from/--to choose others; "
+    "--version / --family keep one probe version / address family (the paper's Tables I-III split them). "
     "Hosts without attribution are not listed.",
     &top_as_schema, run_top_as};
 
@@ -114,5 +115,5 @@ static int run_countries(struct archive *a, const struct query_params *p, query_
 const struct query_def query_countries = {
     "countries", "countries of truly-MPTCP hosts (Fig. 9)",
     "The truly-MPTCP hosts of top-as, by the country of the address (mmdb or country CSV), per month and "
-    "version, top --top by hosts. Hosts without a country are not listed.",
+    "version, top --top by hosts (--version / --family as for top-as). Hosts without a country are not listed.",
     &countries_schema, run_countries};

@@ -9,6 +9,8 @@ void query_params_default(struct query_params *p)
     memset(p, 0, sizeof *p);
     p->from = p->to = -1;
     p->top = 10;
+    p->version = -1;
+    p->family = 0;
 }
 
 void query_month_range(struct archive *a, const struct query_params *p, bool latest_default, int *from, int *to)
@@ -33,6 +35,10 @@ int query_sql_rows(struct archive *a, const char *sql, const struct query_params
     sqlite3_bind_int(st, 2, to);
     if (text3)
         sqlite3_bind_text(st, 3, text3, -1, SQLITE_STATIC);
+    if (sqlite3_bind_parameter_count(st) >= 5) {
+        sqlite3_bind_int(st, 4, p->version);
+        sqlite3_bind_int(st, 5, p->family);
+    }
     int n = sqlite3_column_count(st), rc;
     struct qval row[64];
     if (n > 64)

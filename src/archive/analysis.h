@@ -34,6 +34,8 @@ struct query_params {
     bool month_given;         /* --month / --from / --to given (tables default to the latest month) */
     const char *asn;          /* migration: "6185,714" */
     unsigned top;             /* top-as / countries: rows per month and version (default 10; 0 = all) */
+    int version;              /* top-as / countries: only this probe version (0, 1); -1: both */
+    int family;               /* top-as / countries: only this address family (4, 6); 0: both */
 };
 void query_params_default(struct query_params *p);
 
@@ -62,8 +64,9 @@ int archive_query_write(struct archive *a, const char *name, const struct query_
 
 /* ---- for the query implementations (an_*.c) */
 
-/* Runs SQL whose ?1 / ?2 are the month range (and ?3 an optional text) and
- * passes each row, converted column by column, to fn. */
+/* Runs SQL whose ?1 / ?2 are the month range (and ?3 an optional text; ?4 / ?5
+ * p->version / p->family when the statement has them) and passes each row,
+ * converted column by column, to fn. */
 int query_sql_rows(struct archive *a, const char *sql, const struct query_params *p, const char *text3,
                    query_row_fn fn, void *user, char *err, size_t errlen);
 /* The month range with open ends filled; tables (latest_default) use the

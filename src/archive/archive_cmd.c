@@ -293,6 +293,8 @@ static int cmd_query(int argc, char **argv)
     static int month = -1, from = -1, to = -1;
     static bool month_seen, from_seen, to_seen, csv, list;
     static unsigned top = 10;
+    static int version = -1, family = -1;
+    static const char *const versions[] = {"0", "1", NULL}, *const families[] = {"4", "6", NULL};
     static const struct arg_opt opts[] = {
         {0, "db", "FILE", ARG_STRING, &db, "the archive", "Archive"},
         {0, "month", "YYYY-MM", ARG_MONTH, &month, "only this month", "Which rows", .seen = &month_seen},
@@ -300,6 +302,10 @@ static int cmd_query(int argc, char **argv)
         {0, "to", "YYYY-MM", ARG_MONTH, &to, "up to this month", .seen = &to_seen},
         {0, "asn", "ASN,...", ARG_STRING, &asn, "migration: the organisation's ASes (e.g. 6185,714)"},
         {0, "top", "N", ARG_UINT, &top, "top-as, countries: rows per month and version (default 10, 0 = all)"},
+        {0, "version", "0|1", ARG_CHOICE, &version, "top-as, countries: only hosts of this probe version",
+         .choices = versions},
+        {0, "family", "4|6", ARG_CHOICE, &family, "top-as, countries: only IPv4 or only IPv6 hosts",
+         .choices = families},
         {0, "csv", NULL, ARG_FLAG, &csv, "CSV with a header instead of JSON lines", "Output"},
         {'O', "output-format", "csv|json", ARG_STRING, &oformat, "the same as --csv / JSON lines (default json)"},
         {'o', "output-file", "FILE", ARG_STRING, &out, "write here (default standard output)"},
@@ -363,6 +369,8 @@ static int cmd_query(int argc, char **argv)
     p.month_given = month_seen || from_seen || to_seen;
     p.asn = asn;
     p.top = top;
+    p.version = version;
+    p.family = family < 0 ? 0 : family == 0 ? 4 : 6;
     struct archive a;
     char err[2048];
     struct archive_open_opts ao = {.readonly = true};

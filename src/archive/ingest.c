@@ -13,6 +13,7 @@
 
 #include "cli/args_time.h"
 #include "io/instream.h"
+#include "net/bytes.h"
 
 const char *const in_format_names[] = {"auto", "scan", "zmap", "tcp_synopt", "trace", "http", "pcap", NULL};
 
@@ -153,8 +154,7 @@ static int hash_content(const char *path, const char *spool, struct content *ct,
     unsigned dl = 0;
     EVP_DigestFinal_ex(md, d, &dl);
     EVP_MD_CTX_free(md);
-    for (unsigned i = 0; i < 32; i++)
-        sprintf(ct->sha256 + 2 * i, "%02x", d[i]);
+    *hex_encode(ct->sha256, d, sizeof d) = '\0';
     char cerr[512] = "";
     if (instream_close(in, cerr, sizeof cerr) < 0 && rc == 0) {
         snprintf(err, errlen, "%s", cerr[0] ? cerr : "read error");

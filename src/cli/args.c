@@ -1,6 +1,8 @@
 /* args.c — typed value parsers, table-driven getopt_long parsing, and --help / man rendering of option tables. */
 #include "cli/args.h"
 
+#include "io/record.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -695,7 +697,7 @@ void args_usage(const struct arg_cmd *cmd, FILE *out)
         const struct arg_opt *o = &cmd->opts[i];
         if (o->hidden)
             continue;
-        if (i == 0 || (o->group && (!group || strcmp(o->group, group)))) {
+        if (!any_group || (o->group && (!group || strcmp(o->group, group)))) {
             group = o->group ? o->group : "Options";
             fprintf(out, "\n%s:\n", group);
             any_group = true;
@@ -714,8 +716,20 @@ void args_usage(const struct arg_cmd *cmd, FILE *out)
         fputs("\nOptions:\n", out);
     fprintf(out, "  -h, --help%*sthis text\n", HELP_COL - 12, "");
     for (size_t i = 0; cmd->sections && cmd->sections[i].title; i++) {
-        fprintf(out, "\n%s:\n", cmd->sections[i].title);
-        text_block(out, cmd->sections[i].text, 0);
+        const struct arg_section *sec = &cmd->sections[i];
+        fprintf(out, "\n%s:\n", sec->title);
+        if (sec->text)
+            text_block(out, sec->text, 0);
+        for (unsigned f = 0; sec->fields && f < sec->fields->n_fields; f++) {
+            const struct rec_field *fd = &sec->fields->fields[f];
+            fprintf(out, "  %s", fd->name);
+            int at = 2 + (int)strlen(fd->name);
+            if (at + 2 > HELP_COL) {
+                fputc('\n', out);
+                at = 0;
+            }
+            wrap(out, fd->help ? fd->help : "", HELP_COL, at);
+        }
     }
 }
 
@@ -844,7 +858,16 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
             *q = (char)toupper((unsigned char)*q);
         roff_str(out, title);
         fputc('\n', out);
-        roff_block(out, cmd->sections[i].text);
+        const struct arg_section *sec = &cmd->sections[i];
+        if (sec->text)
+            roff_block(out, sec->text);
+        for (unsigned f = 0; sec->fields && f < sec->fields->n_fields; f++) {
+            fputs(".TP\n\\fB", out);
+            roff(out, sec->fields->fields[f].name, strlen(sec->fields->fields[f].name), false);
+            fputs("\\fR\n", out);
+            roff_str(out, sec->fields->fields[f].help ? sec->fields->fields[f].help : "");
+            fputc('\n', out);
+        }
     }
     fputs(".SH SEE ALSO\n", out);
     fputs(cmd->name && *cmd->name ? "\\fBmpcensus\\fR(1)\n" : "\\fBzmap\\fR(8), \\fBtshark\\fR(1)\n", out);

@@ -16,9 +16,9 @@
  * A parser writes only the reason ("not a number", "above 65535") into why;
  * the caller names the option or the file:line it came from.
  *
- * This file depends on libc and src/net (addresses, prefixes) only, so any
- * capability may include it; nothing here includes a capability or the
- * dispatcher (src/cli/main.c).
+ * This file depends on libc, src/net (addresses, prefixes) and the record
+ * schema of src/io/record.h only, so any capability may include it; nothing
+ * here includes a capability or the dispatcher (src/cli/main.c).
  */
 
 #include <stdbool.h>
@@ -126,10 +126,14 @@ struct arg_opt {
 #define ARG_END {0}
 
 /* A free-text section after the options (OUTPUT FIELDS, EXIT STATUS, EXAMPLES...).
- * Text lines starting with two spaces are shown verbatim (examples, tables). */
+ * Text lines starting with two spaces are shown verbatim (examples, tables).
+ * A section may also list the fields of a record schema (name and meaning,
+ * from the same table the record writer uses), after its text. */
+struct rec_schema;
 struct arg_section {
     const char *title;
-    const char *text;
+    const char *text;                  /* may be NULL when fields is set */
+    const struct rec_schema *fields;   /* optional */
 };
 
 struct arg_cmd {

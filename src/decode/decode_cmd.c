@@ -7,56 +7,14 @@
 
 #include "decode/decode.h"
 #include "decode/decode_format.h"
+#include "decode/decode_options.h"
 #include "io/capture.h"
+#include "io/interrupt.h"
 #include "io/json.h"
+#include "io/outfile.h"
 #include "net/mptcp.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
-
-static const char usage_text[] =
-    "usage: mpcensus decode [--json] FILE...\n"
-    "\n"
-    "Reads pcap or pcapng captures (plain or gzip/zstd/xz-compressed, told by\n"
-    "their first bytes; \"-\" is standard input, FIFOs work too) and prints every\n"
-    "Multipath TCP option (TCP option kind 30) of every\n"
-    "packet: MP_CAPABLE (v0 and v1), MP_JOIN, DSS, ADD_ADDR (v0 and v1),\n"
-    "REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE and MP_TCPRST.\n"
-    "\n"
-    "Link layers: Ethernet (with VLAN tags), Linux cooked SLL and SLL2, raw IP,\n"
-    "PPP and BSD loopback; IPv4 and IPv6 (extension headers are walked).\n"
-    "\n"
-    "options:\n"
-    "  --json      one JSON object per line for each packet that carries MPTCP:\n"
-    "              {\"frame\":N,\"mptcp\":[{...},...]}; N is the 1-based packet\n"
-    "              number as tshark counts it (a \"file\" key is added when more\n"
-    "              than one FILE is given). Option keys are tshark's short names\n"
-    "              (tcp.options.mptcp.KEY): subtype, version (MP_CAPABLE), flags,\n"
-    "              reserved, sendkey, recvkey, ipver, echo, addrid (a list for\n"
-    "              REMOVE_ADDR), recvtok, sendtrunchmac, addaddrtrunchmac, sendrand,\n"
-    "              sendhmac, rawdataack, rawdataseqno (also MP_FAIL), subflowseqno,\n"
-    "              datalvllen, checksum, ipv4, ipv6, port, rst_reason. Keys and\n"
-    "              HMACs are hex strings, other values numbers, addresses text.\n"
-    "              MP_CAPABLE with a key also gets expected_token and\n"
-    "              expected_idsn, derived from sendkey (SHA-1 v0, SHA-256 v1) and\n"
-    "              named like tshark's mptcp.expected_*.\n"
-    "              \"inferred_version\" gives ADD_ADDR's version told by its layout;\n"
-    "              \"truncated\":true marks an option too short for its layout.\n"
-    "              For MP_JOIN, MP_PRIO and MP_TCPRST, flags is the low nibble\n"
-    "              of the subtype octet.\n"
-    "  -h, --help  show this text\n"
-    "\n"
-    "Without --json, one line per MPTCP packet:\n"
-    "  FRAME SRC:PORT > DST:PORT [TCPFLAGS] OPTION fields...; OPTION ...\n"
-    "\n"
-    "A summary (packets read, packets with MPTCP, packets skipped by reason) goes\n"
-    "to standard error.\n"
-    "\n"
-    "exit status: 0 all files read; 1 a file could not be opened or read\n"
-    "(the others are still decoded); 2 usage error.\n"
-    "\n"
-    "example: mpcensus decode --json trace.pcap.gz | head\n";
-
-static const char usage_hint[] = "usage: mpcensus decode [--json] FILE...  (see 'mpcensus decode --help')\n";
 
 struct decode_stats {
     uint64_t packets, mptcp_packets, options, truncated_options, malformed_areas;
@@ -68,45 +26,48 @@ struct decode_ctx {
     bool json, many_files;
     const char *path;
     struct decode_stats st;
+    struct outfile *out;      /* standard output: whole lines, checked writes */
+    struct json j;            /* the current packet's JSON line */
 };
 
-static void print_endpoint(const struct ip_addr *a, uint16_t port)
+static void print_endpoint(struct outfile *out, const struct ip_addr *a, uint16_t port)
 {
     char text[IP_ADDR_STRLEN];
     ip_addr_format(a, text, sizeof text);
     if (a->family == AF_INET6)
-        printf("[%s]:%u", text, port);
+        outfile_printf(out, "[%s]:%u", text, port);
     else
-        printf("%s:%u", text, port);
+        outfile_printf(out, "%s:%u", text, port);
 }
 
 static void packet_start(struct decode_ctx *ctx, const struct capture_pkt *cp, const struct pkt_view *pv)
 {
     if (ctx->json) {
-        printf("{\"frame\":%" PRIu64, cp->frame);
-        if (ctx->many_files) {
-            printf(",\"file\":");
-            json_write_string(stdout, ctx->path);
-        }
-        printf(",\"mptcp\":[");
+        json_reset(&ctx->j);
+        json_obj_begin(&ctx->j, JSON_COMPACT);
+        json_kv_u64(&ctx->j, "frame", cp->frame);
+        if (ctx->many_files)
+            json_kv_str(&ctx->j, "file", ctx->path);
+        json_key(&ctx->j, "mptcp");
+        json_arr_begin(&ctx->j, JSON_COMPACT);
         return;
     }
     char flags[16];
     if (ctx->many_files)
-        printf("%s:", ctx->path);
-    printf("%" PRIu64 " ", cp->frame);
-    print_endpoint(&pv->src, pv->tcp.sport);
-    printf(" > ");
-    print_endpoint(&pv->dst, pv->tcp.dport);
-    printf(" [%s] ", tcp_flags_format(pv->tcp.flags, flags));
+        outfile_printf(ctx->out, "%s:", ctx->path);
+    outfile_printf(ctx->out, "%" PRIu64 " ", cp->frame);
+    print_endpoint(ctx->out, &pv->src, pv->tcp.sport);
+    outfile_puts(ctx->out, " > ");
+    print_endpoint(ctx->out, &pv->dst, pv->tcp.dport);
+    outfile_printf(ctx->out, " [%s] ", tcp_flags_format(pv->tcp.flags, flags));
 }
 
 static void print_option(struct decode_ctx *ctx, const struct mptcp_opt *o)
 {
     if (ctx->json)
-        mptcp_opt_write_json(stdout, o);
+        mptcp_opt_json(&ctx->j, o);
     else
-        mptcp_opt_write_text(stdout, o);
+        mptcp_opt_write_text(ctx->out, o);
     ctx->st.options++;
     if (o->truncated)
         ctx->st.truncated_options++;
@@ -115,19 +76,26 @@ static void print_option(struct decode_ctx *ctx, const struct mptcp_opt *o)
 /* A kind-30 option whose length byte (2) leaves no room for the subtype. */
 static void print_empty_option(struct decode_ctx *ctx)
 {
-    fputs(ctx->json ? "{\"truncated\":true}" : "MPTCP (no subtype) TRUNCATED", stdout);
+    if (ctx->json) {
+        json_obj_begin(&ctx->j, JSON_COMPACT);
+        json_kv_bool(&ctx->j, "truncated", true);
+        json_obj_end(&ctx->j);
+    } else {
+        outfile_puts(ctx->out, "MPTCP (no subtype) TRUNCATED");
+    }
     ctx->st.options++;
     ctx->st.truncated_options++;
 }
 
-/* Starts the packet's line before its first option, separates the others. */
+/* Starts the packet's line before its first option, separates the others
+ * (JSON: the builder does). */
 static void begin_option(struct decode_ctx *ctx, const struct capture_pkt *cp, const struct pkt_view *pv,
                          unsigned *n)
 {
     if (*n == 0)
         packet_start(ctx, cp, pv);
-    else
-        fputs(ctx->json ? "," : "; ", stdout);
+    else if (!ctx->json)
+        outfile_puts(ctx->out, "; ");
     (*n)++;
 }
 
@@ -150,29 +118,31 @@ static void decode_options(struct decode_ctx *ctx, const struct capture_pkt *cp,
         if (opt.kind != TCPOPT_MPTCP)
             continue;
         begin_option(ctx, cp, pv, &n);
-        if (mptcp_decode(opt.data, opt.len, t->flags, &m))
+        if (mptcp_opt_decode(opt.data, opt.len, &m))
             print_option(ctx, &m);
         else
             print_empty_option(ctx);
     }
-    /* The walk ran into the end of the captured bytes, not of the option area
-     * the header declares: the capture cut it, the packet itself is fine. */
-    size_t wire_area = t->doff > 5 ? (size_t)t->doff * 4 - 20 : 0;
-    const uint8_t *bad = it.error != TCPOPT_ERR_NONE ? it.area + it.bad_off : NULL;
-    bool cut_by_capture = t->opts_truncated &&
-                          ((it.error == TCPOPT_ERR_OVERRUN && it.bad_off + bad[1] <= wire_area) ||
-                           it.error == TCPOPT_ERR_NO_LENGTH);
+    /* net/tcpopt's one rule: the walk ran into the end of the captured bytes,
+     * not of the option area the header declares; the packet itself is fine. */
+    bool cut_by_capture = tcpopt_cut_by_capture(&it, tcpopt_wire_len(t->doff));
     if (it.error != TCPOPT_ERR_NONE && !cut_by_capture)
         ctx->st.malformed_areas++;
-    if (it.error == TCPOPT_ERR_OVERRUN && cut_by_capture && bad[0] == TCPOPT_MPTCP &&
-        mptcp_decode(bad, it.len - it.bad_off, t->flags, &m)) {
+    size_t avail;
+    const uint8_t *cut = cut_by_capture ? tcpopt_stopped_at(&it, &avail) : NULL;
+    if (cut && cut[0] == TCPOPT_MPTCP && mptcp_opt_decode(cut, avail, &m)) {
         begin_option(ctx, cp, pv, &n);
         print_option(ctx, &m);
     }
     if (n == 0)
         return;
     ctx->st.mptcp_packets++;
-    fputs(ctx->json ? "]}\n" : "\n", stdout);
+    if (ctx->json) {
+        json_arr_end(&ctx->j);
+        json_obj_end(&ctx->j);
+        outfile_write(ctx->out, json_data(&ctx->j), json_len(&ctx->j));
+    }
+    outfile_puts(ctx->out, "\n");
 }
 
 /* Returns 0 if the whole file was read, 1 otherwise (message on stderr). */
@@ -192,8 +162,8 @@ static int decode_file(struct decode_ctx *ctx, const char *path)
     int dlt = capture_dlt(c);
     enum link_type link = link_from_dlt(dlt);
     struct capture_pkt cp;
-    int rc;
-    while ((rc = capture_next(c, &cp)) == 1) {
+    int rc = 0;
+    while (!interrupt_requested() && !outfile_failed(ctx->out) && (rc = capture_next(c, &cp)) == 1) {
         ctx->st.packets++;
         read_here++;
         if (link == LINK_UNKNOWN) {
@@ -226,12 +196,13 @@ static int decode_file(struct decode_ctx *ctx, const char *path)
     return status;
 }
 
-static void print_summary(const struct decode_stats *st)
+static void print_summary(const struct decode_stats *st, bool interrupted)
 {
     fprintf(stderr,
-            "mpcensus decode: %" PRIu64 " packets, %" PRIu64 " with MPTCP (%" PRIu64 " options, %" PRIu64
+            "mpcensus decode: %s%" PRIu64 " packets, %" PRIu64 " with MPTCP (%" PRIu64 " options, %" PRIu64
             " truncated), %" PRIu64 " malformed option areas; skipped:",
-            st->packets, st->mptcp_packets, st->options, st->truncated_options, st->malformed_areas);
+            interrupted ? "interrupted after " : "", st->packets, st->mptcp_packets, st->options,
+            st->truncated_options, st->malformed_areas);
     bool any = false;
     for (int s = 0; s < NET_STATUS_COUNT; s++) {
         if (!st->skipped[s])
@@ -248,52 +219,29 @@ static void print_summary(const struct decode_stats *st)
 
 int cmd_decode(int argc, char **argv)
 {
-    struct decode_ctx ctx = {0};
-    int n_files = 0, n_stdin = 0;
-    bool options_done = false;
-    /* First pass: options may come anywhere before "--"; files are counted. */
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || a[1] == '\0') {
-            n_files++;
-            if (!strcmp(a, "-") && ++n_stdin > 1) {
-                fprintf(stderr, "mpcensus decode: '-' (standard input) given twice: it can be read only once\n%s",
-                        usage_hint);
-                return 2;
-            }
-        } else if (!strcmp(a, "--")) {
-            options_done = true;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            return 0;
-        } else if (!strcmp(a, "--json")) {
-            ctx.json = true;
-        } else {
-            fprintf(stderr, "mpcensus decode: unknown option '%s'\n%s", a, usage_hint);
-            return 2;
-        }
+    struct decode_args a;
+    int prc = decode_parse_options(argc, argv, &a);
+    if (prc)
+        return prc == 1 ? 0 : 2;
+    struct decode_ctx ctx = {.json = a.json, .many_files = a.n_files > 1};
+    char err[640];
+    if (!(ctx.out = outfile_open("-", err, sizeof err))) {
+        fprintf(stderr, "mpcensus decode: %s\n", err);
+        return 1;
     }
-    if (n_files == 0) {
-        fprintf(stderr, "mpcensus decode: no capture file given\n%s", usage_hint);
-        return 2;
-    }
-    ctx.many_files = n_files > 1;
+    json_init(&ctx.j);
+    interrupt_install();
     int status = 0;
-    options_done = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!options_done && a[0] == '-' && a[1] != '\0') {
-            options_done = !strcmp(a, "--");
-            continue;
-        }
-        if (decode_file(&ctx, a))
+    for (int i = 0; i < a.n_files && !interrupt_requested() && !outfile_failed(ctx.out); i++)
+        if (decode_file(&ctx, a.files[i]))
             status = 1;
-    }
-    fflush(stdout);
-    print_summary(&ctx.st);
-    if (ferror(stdout)) {
-        fprintf(stderr, "mpcensus decode: error writing output\n");
+    bool interrupted = interrupt_requested();
+    interrupt_restore();
+    if (outfile_close(ctx.out, err, sizeof err) < 0) {
+        fprintf(stderr, "mpcensus decode: %s\n", err);
         status = 1;
     }
-    return status;
+    json_free(&ctx.j);
+    print_summary(&ctx.st, interrupted);
+    return interrupted ? 1 : status;
 }

@@ -38,6 +38,36 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
+/* PACKET_IGNORE_OUTGOING (Linux 4.20): frames this host sends are not looped
+ * back to the socket. The #define above covers older headers. */
+static int set_ignore_outgoing(int fd)
+{
+    int one = 1;
+    return setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+}
+
+/* sendmmsg until every message went or the kernel refused one: a signal
+ * resumes it, a full send queue is waited out. Returns messages sent; on a
+ * refusal errno is kept. */
+static unsigned sendmmsg_all(int fd, struct mmsghdr *msgs, unsigned n)
+{
+    unsigned done = 0;
+    while (done < n) {
+        int k = sendmmsg(fd, msgs + done, n - done, 0);
+        if (k < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == ENOBUFS || errno == EAGAIN) {
+                usleep(50);
+                continue;
+            }
+            break;
+        }
+        done += (unsigned)k;
+    }
+    return done;
+}
+
 static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr, char *err, size_t errlen)
 {
     if (!ifname || strlen(ifname) >= IFNAMSIZ)
@@ -103,33 +133,6 @@ int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_
         return fail(err, errlen, "ethtool driver info of %s: %s", ifname, strerror(e));
     snprintf(driver, len, "%.*s", (int)sizeof(info.driver), info.driver);
     return 0;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool afp_parse_mac(const char *text, uint8_t mac[6])
-{
-    if (!text)
-        return false;
-    for (int i = 0; i < 6; i++) {
-        int hi = hexval(text[0]), lo = hi < 0 ? -1 : hexval(text[1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        mac[i] = (uint8_t)(hi << 4 | lo);
-        text += 2;
-        if (i < 5) {
-            if (*text != ':' && *text != '-')
-                return false;
-            text++;
-        }
-    }
-    return *text == '\0';
 }
 
 int afp_attach_filter(int fd, const char *expr, unsigned snaplen, char *err, size_t errlen)
@@ -310,23 +313,13 @@ void afp_tx_commit(struct afp_tx *tx, size_t len)
 int afp_tx_flush(struct afp_tx *tx, bool wait, char *err, size_t errlen)
 {
     if (!tx->ring) {
-        unsigned done = 0;
-        while (done < tx->pending) {
-            int n = sendmmsg(tx->fd, tx->msgs + done, tx->pending - done, 0);
-            tx->st.flushes++;
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                if (errno == ENOBUFS || errno == EAGAIN) {
-                    usleep(50);
-                    continue;
-                }
-                tx->pending = 0;
-                return fail(err, errlen, "sendmmsg: %s", strerror(errno));
-            }
-            done += (unsigned)n;
-        }
+        unsigned n = tx->pending;
         tx->pending = 0;
+        if (n == 0)
+            return 0;
+        tx->st.flushes++;
+        if (sendmmsg_all(tx->fd, tx->msgs, n) < n)
+            return fail(err, errlen, "sendmmsg: %s", strerror(errno));
         return 0;
     }
     if (tx->pending == 0 && !wait)
@@ -427,11 +420,9 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
     unsigned snaplen = cfg->snaplen ? cfg->snaplen : 256;
     if (afp_attach_filter(rx->fd, cfg->filter && *cfg->filter ? cfg->filter : "", snaplen, err, errlen) < 0)
         goto bad;
-    if (cfg->ignore_outgoing) {
-        int one = 1;
-        /* best effort: old kernels lack it; the caller can still check afp_frame.outgoing */
-        setsockopt(rx->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
-    }
+    /* best effort here: old kernels lack it; the caller can still check afp_frame.outgoing */
+    if (cfg->ignore_outgoing)
+        (void)set_ignore_outgoing(rx->fd);
     int v = TPACKET_V3;
     if (setsockopt(rx->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
         fail(err, errlen, "PACKET_VERSION v3: %s", strerror(errno));
@@ -553,4 +544,75 @@ void afp_rx_close(struct afp_rx *rx)
     if (rx->fd >= 0)
         close(rx->fd);
     free(rx);
+}
+
+/* ------------------------------------------------- plain two-way socket */
+
+int afp_sock_open(const struct afp_sock_cfg *cfg, char *err, size_t errlen)
+{
+    int ifindex;
+    if (afp_if_index(cfg->ifname, &ifindex, err, errlen) < 0)
+        return -1;
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd < 0)
+        return fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
+    if (cfg->filter && afp_attach_filter(fd, cfg->filter, cfg->snaplen ? cfg->snaplen : 2048, err, errlen) < 0)
+        goto bad;
+    if (cfg->ignore_outgoing && set_ignore_outgoing(fd) < 0) {
+        fail(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
+        goto bad;
+    }
+    int bufsz = 8 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof bufsz);
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof bufsz);
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
+    if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
+        fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
+        goto bad;
+    }
+    if (cfg->promisc) {
+        struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
+        if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0) {
+            fail(err, errlen, "promiscuous mode on %s: %s", cfg->ifname, strerror(errno));
+            goto bad;
+        }
+    }
+    return fd;
+bad:
+    close(fd);
+    return -1;
+}
+
+int afp_sock_recv(int fd, uint8_t *frames, size_t stride, size_t *lens, unsigned n)
+{
+    struct mmsghdr msgs[MMSG_BATCH];
+    struct iovec iov[MMSG_BATCH];
+    if (n > MMSG_BATCH)
+        n = MMSG_BATCH;
+    for (unsigned i = 0; i < n; i++) {
+        iov[i] = (struct iovec){frames + (size_t)i * stride, stride};
+        msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+    }
+    int got = recvmmsg(fd, msgs, n, MSG_DONTWAIT, NULL);
+    if (got < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    for (int i = 0; i < got; i++)
+        lens[i] = msgs[i].msg_len > stride ? stride : msgs[i].msg_len;
+    return got;
+}
+
+unsigned afp_sock_send(int fd, const uint8_t *frames, size_t stride, const size_t *lens, unsigned n)
+{
+    struct mmsghdr msgs[MMSG_BATCH];
+    struct iovec iov[MMSG_BATCH];
+    unsigned refused = 0;
+    for (unsigned start = 0; start < n; start += MMSG_BATCH) {
+        unsigned k = n - start < MMSG_BATCH ? n - start : MMSG_BATCH;
+        for (unsigned i = 0; i < k; i++) {
+            iov[i] = (struct iovec){(void *)(frames + (size_t)(start + i) * stride), lens[start + i]};
+            msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+        }
+        refused += k - sendmmsg_all(fd, msgs, k);
+    }
+    return refused;
 }

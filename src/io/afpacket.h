@@ -17,8 +17,7 @@ int afp_if_mac(const char *ifname, uint8_t mac[6], char *err, size_t errlen);
 int afp_if_mtu(const char *ifname, unsigned *mtu, char *err, size_t errlen);
 /* Driver name from ethtool (e.g. "veth", "ixgbe"). */
 int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_t errlen);
-/* Parses "aa:bb:cc:dd:ee:ff" (also '-' separators); false on bad text. */
-bool afp_parse_mac(const char *text, uint8_t mac[6]);
+/* (MAC address text is parsed by cli/args: args_parse_mac.) */
 
 /* ---------------------------------------------------------------- send */
 
@@ -90,6 +89,29 @@ struct afp_rx_stats {
 /* Reads (and accumulates) the kernel counters. */
 void afp_rx_get_stats(struct afp_rx *rx, struct afp_rx_stats *st);
 void afp_rx_close(struct afp_rx *rx);
+
+/* ------------------------------------------------- plain two-way socket */
+
+/* A socket without rings for low-rate two-way use (the lab's emulators, `lab
+ * probe`): bound to one interface, the BPF filter attached before the bind
+ * so no unfiltered frame is queued, 8 MiB socket buffers. */
+struct afp_sock_cfg {
+    const char *ifname;
+    const char *filter;    /* pcap-filter(7) expression; NULL = all frames */
+    unsigned snaplen;      /* for the filter; 0 = 2048 */
+    bool ignore_outgoing;  /* PACKET_IGNORE_OUTGOING, required (fails on kernels without it) */
+    bool promisc;
+};
+/* Returns the (non-blocking) socket, or -1 with err. close(2) it. */
+int afp_sock_open(const struct afp_sock_cfg *cfg, char *err, size_t errlen);
+/* Receives up to n waiting frames (recvmmsg, never blocks) into frames
+ * (n slots of stride bytes; longer frames are cut) with their lengths in
+ * lens. Returns the count (0: none waiting) or -1 on a socket error. */
+int afp_sock_recv(int fd, uint8_t *frames, size_t stride, size_t *lens, unsigned n);
+/* Sends n frames (slot i at frames + i * stride, lens[i] bytes) with
+ * sendmmsg, resuming after signals and waiting out a full send queue.
+ * Returns the number of frames the kernel refused (0: all sent). */
+unsigned afp_sock_send(int fd, const uint8_t *frames, size_t stride, const size_t *lens, unsigned n);
 
 /* Compiles a pcap-filter expression for Ethernet frames into a classic BPF
  * program and attaches it to fd (SO_ATTACH_FILTER). Exposed for callers

@@ -1,6 +1,8 @@
 /* json.c — JSON builder: separators and indentation per container layout, RFC 8259 string escaping. */
 #include "io/json.h"
 
+#include "net/bytes.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -115,7 +117,6 @@ void json_arr_end(struct json *j) { close_container(j, false); }
 
 bool json_escape_into(char *buf, size_t cap, size_t *len, const char *s, size_t n)
 {
-    static const char hexd[] = "0123456789abcdef";
     size_t l = *len;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -139,8 +140,7 @@ bool json_escape_into(char *buf, size_t cap, size_t *len, const char *s, size_t 
             if (l + 6 >= cap)
                 return false;
             memcpy(buf + l, "\\u00", 4);
-            buf[l + 4] = hexd[c >> 4];
-            buf[l + 5] = hexd[c & 15];
+            hex_encode(buf + l + 4, &c, 1);
             l += 6;
         } else {
             if (l + 1 >= cap)
@@ -248,15 +248,11 @@ void json_null(struct json *j)
 
 void json_hex(struct json *j, const uint8_t *bytes, size_t n)
 {
-    static const char hexd[] = "0123456789abcdef";
     before_item(j);
     if (!reserve(j, 2 * n + 2))
         return;
     j->p[j->len++] = '"';
-    for (size_t i = 0; i < n; i++) {
-        j->p[j->len++] = hexd[bytes[i] >> 4];
-        j->p[j->len++] = hexd[bytes[i] & 15];
-    }
+    j->len = (size_t)(hex_encode(j->p + j->len, bytes, n) - j->p);
     j->p[j->len++] = '"';
     j->p[j->len] = '\0';
 }

@@ -195,3 +195,14 @@ int outfile_close(struct outfile *f, char *err, size_t errlen)
     free(f);
     return rc;
 }
+
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+    return outfile_write(cookie, buf, n) < 0 ? -1 : (ssize_t)n;
+}
+
+FILE *outfile_stream(struct outfile *f)
+{
+    cookie_io_functions_t io = {.write = stream_write};
+    return fopencookie(f, "w", io);
+}

@@ -46,6 +46,12 @@ bool outfile_failed(const struct outfile *f);
 const char *outfile_error(const struct outfile *f);
 const char *outfile_path(const struct outfile *f);   /* "-" shown as "standard output" */
 
+/* A stdio stream writing into f, for code that prints to a FILE * (e.g. a
+ * writer shared with other callers): fclose() it before outfile_close(f);
+ * a failed write shows up both as ferror() and in f. NULL when out of memory. */
+#include <stdio.h>
+FILE *outfile_stream(struct outfile *f);
+
 /* Flushes everything, closes (not stdout: its buffer is flushed only) and
  * frees. Returns 0, or -1 with "PATH: reason" in err when any write or the
  * close failed. Safe on NULL. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/json.h"
+#include "net/bytes.h"
 
 struct slot {
     bool set;
@@ -27,6 +28,8 @@ struct rec_writer {
     size_t arena_len, arena_cap;
     char *line;
     size_t line_len, line_cap;
+    char *keys;             /* JSON: each field's "name": prefix, escaped once at open */
+    size_t *key_off, *key_len;
     bool failed;
     char error[640];
     unsigned long long count;
@@ -113,15 +116,60 @@ static void line_csv_value(struct rec_writer *w, const char *s, size_t n)
     line_put(w, "\"", 1);
 }
 
-static void line_json_string(struct rec_writer *w, const char *s, size_t n)
+/* Marks the fields a -f list names (NULL, "" or "*": all), in its order, in
+ * selected[] and order[] (n_fields entries each, zeroed). */
+static bool select_fields(const struct rec_schema *schema, const char *sel, bool *selected, unsigned *order,
+                          unsigned *n_order, char *err, size_t errlen)
 {
-    if (!grow(&w->line, &w->line_cap, w->line_len + 6 * n + 3)) {
-        fail_oom(w);
-        return;
+    if (!sel || !*sel || !strcmp(sel, "*")) {
+        for (unsigned i = 0; i < schema->n_fields; i++) {
+            order[(*n_order)++] = i;
+            selected[i] = true;
+        }
+        return true;
     }
-    w->line[w->line_len++] = '"';
-    json_escape_into(w->line, w->line_cap, &w->line_len, s, n);
-    w->line[w->line_len++] = '"';
+    const char *p = sel;
+    while (*p) {
+        size_t n = strcspn(p, ", ");
+        if (n) {
+            char name[128];
+            snprintf(name, sizeof name, "%.*s", (int)n, p);
+            int idx = rec_field_index(schema, name);
+            if (idx < 0) {
+                char all[2048];
+                rec_list_fields(schema, all, sizeof all);
+                snprintf(err, errlen, "unknown output field '%s' (fields: %s)", name, all);
+                return false;
+            }
+            if (!selected[idx]) {
+                selected[idx] = true;
+                order[(*n_order)++] = (unsigned)idx;
+            }
+        }
+        p += n;
+        while (*p == ',' || *p == ' ')
+            p++;
+    }
+    if (*n_order == 0) {
+        snprintf(err, errlen, "no output fields selected");
+        return false;
+    }
+    return true;
+}
+
+bool rec_fields_valid(const struct rec_schema *schema, const char *fields, char *err, size_t errlen)
+{
+    size_t n = schema->n_fields ? schema->n_fields : 1;
+    bool *selected = calloc(n, sizeof *selected);
+    unsigned *order = calloc(n, sizeof *order), n_order = 0;
+    bool ok = selected && order;
+    if (!ok)
+        snprintf(err, errlen, "out of memory");
+    else
+        ok = select_fields(schema, fields, selected, order, &n_order, err, errlen);
+    free(selected);
+    free(order);
+    return ok;
 }
 
 struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_opts *opts, char *err, size_t errlen)
@@ -140,39 +188,26 @@ struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_op
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
-    const char *sel = opts->fields;
-    if (!sel || !*sel || !strcmp(sel, "*")) {
-        for (unsigned i = 0; i < schema->n_fields; i++) {
-            w->order[w->n_order++] = i;
-            w->selected[i] = true;
-        }
-    } else {
-        const char *p = sel;
-        while (*p) {
-            size_t n = strcspn(p, ", ");
-            if (n) {
-                char name[128];
-                snprintf(name, sizeof name, "%.*s", (int)n, p);
-                int idx = rec_field_index(schema, name);
-                if (idx < 0) {
-                    char all[2048];
-                    rec_list_fields(schema, all, sizeof all);
-                    snprintf(err, errlen, "unknown output field '%s' (fields: %s)", name, all);
-                    goto fail;
-                }
-                if (!w->selected[idx]) {
-                    w->selected[idx] = true;
-                    w->order[w->n_order++] = (unsigned)idx;
-                }
-            }
-            p += n;
-            while (*p == ',' || *p == ' ')
-                p++;
-        }
-        if (w->n_order == 0) {
-            snprintf(err, errlen, "no output fields selected");
-            goto fail;
-        }
+    if (!select_fields(schema, opts->fields, w->selected, w->order, &w->n_order, err, errlen))
+        goto fail;
+    w->key_off = calloc(schema->n_fields ? schema->n_fields : 1, sizeof *w->key_off);
+    w->key_len = calloc(schema->n_fields ? schema->n_fields : 1, sizeof *w->key_len);
+    size_t keys_cap = 0;
+    for (unsigned i = 0; i < schema->n_fields; i++)
+        keys_cap += 6 * strlen(schema->fields[i].name) + 4;
+    w->keys = malloc(keys_cap + 1);
+    if (!w->key_off || !w->key_len || !w->keys) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    size_t kl = 0;
+    for (unsigned i = 0; i < schema->n_fields; i++) {
+        w->key_off[i] = kl;
+        w->keys[kl++] = '"';
+        json_escape_into(w->keys, keys_cap + 1, &kl, schema->fields[i].name, strlen(schema->fields[i].name));
+        w->keys[kl++] = '"';
+        w->keys[kl++] = ':';
+        w->key_len[i] = kl - w->key_off[i];
     }
     if (opts->out) {
         w->out = opts->out;
@@ -199,6 +234,9 @@ fail:
     free(w->order);
     free(w->selected);
     free(w->slots);
+    free(w->keys);
+    free(w->key_off);
+    free(w->key_len);
     free(w);
     return NULL;
 }
@@ -276,18 +314,13 @@ void rec_set_bool(struct rec_writer *w, unsigned field, bool v)
 
 void rec_set_hex(struct rec_writer *w, unsigned field, const uint8_t *bytes, size_t n)
 {
-    static const char hexd[] = "0123456789abcdef";
     if (!rec_selected(w, field))
         return;
     if (!grow(&w->arena, &w->arena_cap, w->arena_len + 2 * n + 1)) {
         fail_oom(w);
         return;
     }
-    char *p = w->arena + w->arena_len;
-    for (size_t i = 0; i < n; i++) {
-        p[2 * i] = hexd[bytes[i] >> 4];
-        p[2 * i + 1] = hexd[bytes[i] & 15];
-    }
+    hex_encode(w->arena + w->arena_len, bytes, n);
     w->slots[field] = (struct slot){true, (uint32_t)w->arena_len, (uint32_t)(2 * n)};
     w->arena_len += 2 * n;
 }
@@ -307,17 +340,46 @@ void rec_discard(struct rec_writer *w)
     w->arena_len = 0;
 }
 
-int rec_emit(struct rec_writer *w)
+static bool needs_csv_quotes(const char *s, size_t n)
 {
-    if (w->failed) {
-        rec_discard(w);
-        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            return true;
+    return false;
+}
+
+static bool needs_json_escapes(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* Formats the row into w->line (with its newline) and clears the row. On
+ * the scan's receive path (~1 M records/s): the line is reserved once, then
+ * written without further checks; plain values (the common case) are copied
+ * whole, only values that need quoting or escaping are walked twice. */
+static void build_line(struct rec_writer *w)
+{
+    bool json = w->opts.format == REC_JSONL;
+    size_t bound = 4;
+    for (unsigned i = 0; i < w->n_order; i++) {
+        unsigned f = w->order[i];
+        bound += 8 + (json ? w->key_len[f] + 6 * (size_t)w->slots[f].len : 2 * (size_t)w->slots[f].len);
     }
     w->line_len = 0;
-    bool json = w->opts.format == REC_JSONL;
+    if (!grow(&w->line, &w->line_cap, bound)) {
+        fail_oom(w);
+        rec_discard(w);
+        return;
+    }
+    char *p = w->line;
     bool first = true;
     if (json)
-        line_put(w, "{", 1);
+        *p++ = '{';
     for (unsigned i = 0; i < w->n_order; i++) {
         unsigned f = w->order[i];
         const struct slot *s = &w->slots[f];
@@ -325,36 +387,83 @@ int rec_emit(struct rec_writer *w)
         enum rec_type type = w->schema->fields[f].type;
         if (!json) {
             if (i)
-                line_put(w, ",", 1);
+                *p++ = ',';
             if (!s->set)
                 continue;
-            if (type == REC_BOOL && w->opts.csv_bool_words)
-                line_put(w, *v == '1' ? "true" : "false", *v == '1' ? 4 : 5);
-            else
-                line_csv_value(w, v, s->len);
+            if (type == REC_BOOL && w->opts.csv_bool_words) {
+                memcpy(p, *v == '1' ? "true" : "false", *v == '1' ? 4 : 5);
+                p += *v == '1' ? 4 : 5;
+            } else if (type != REC_NUM && type != REC_BOOL && needs_csv_quotes(v, s->len)) {
+                /* RFC 4180 §2.6: quoted, inner quotes doubled */
+                *p++ = '"';
+                for (size_t k = 0; k < s->len; k++) {
+                    if (v[k] == '"')
+                        *p++ = '"';
+                    *p++ = v[k];
+                }
+                *p++ = '"';
+            } else {
+                memcpy(p, v, s->len);
+                p += s->len;
+            }
             continue;
         }
         if (!s->set && w->opts.json_omit_null)
             continue;
         if (!first)
-            line_put(w, ",", 1);
+            *p++ = ',';
         first = false;
-        const char *name = w->schema->fields[f].name;
-        line_json_string(w, name, strlen(name));
-        line_put(w, ":", 1);
-        if (!s->set)
-            line_put(w, "null", 4);
-        else if (type == REC_STR)
-            line_json_string(w, v, s->len);
-        else if (type == REC_BOOL)
-            line_put(w, *v == '1' ? "true" : "false", *v == '1' ? 4 : 5);
-        else
-            line_put(w, v, s->len);
+        memcpy(p, w->keys + w->key_off[f], w->key_len[f]);   /* "name": */
+        p += w->key_len[f];
+        if (!s->set) {
+            memcpy(p, "null", 4);
+            p += 4;
+        } else if (type == REC_BOOL) {
+            memcpy(p, *v == '1' ? "true" : "false", *v == '1' ? 4 : 5);
+            p += *v == '1' ? 4 : 5;
+        } else if (type == REC_STR) {
+            *p++ = '"';
+            if (needs_json_escapes(v, s->len)) {
+                size_t len = (size_t)(p - w->line);
+                json_escape_into(w->line, w->line_cap, &len, v, s->len);
+                p = w->line + len;
+            } else {
+                memcpy(p, v, s->len);
+                p += s->len;
+            }
+            *p++ = '"';
+        } else {
+            memcpy(p, v, s->len);
+            p += s->len;
+        }
     }
     if (json)
-        line_put(w, "}", 1);
-    line_put(w, "\n", 1);
+        *p++ = '}';
+    *p++ = '\n';
+    w->line_len = (size_t)(p - w->line);
     rec_discard(w);
+}
+
+size_t rec_format_row(struct rec_writer *w, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return 0;
+    build_line(w);
+    size_t n = w->failed || w->line_len == 0 ? 0 : w->line_len - 1;   /* without the newline */
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, w->line, n);
+    buf[n] = '\0';
+    return n;
+}
+
+int rec_emit(struct rec_writer *w)
+{
+    if (w->failed) {
+        rec_discard(w);
+        return -1;
+    }
+    build_line(w);
     if (w->failed)
         return -1;
     if (outfile_write(w->out, w->line, w->line_len) < 0) {
@@ -404,6 +513,9 @@ int rec_close(struct rec_writer *w, char *err, size_t errlen)
     free(w->slots);
     free(w->arena);
     free(w->line);
+    free(w->keys);
+    free(w->key_off);
+    free(w->key_len);
     free(w);
     return rc;
 }

@@ -3,7 +3,7 @@
 #define IO_RECORD_H
 
 /*
- * Records are the interface between stages (DESIGN.md): a stage declares its
+ * Records are the interface between stages (../shared/DESIGN.md): a stage declares its
  * fields once (name, type, meaning) and fills one row at a time:
  *
  *     static const struct rec_field fields[] = {
@@ -73,6 +73,10 @@ struct rec_writer;
  * field name (the message lists the valid ones) or an open failure. */
 struct rec_writer *rec_open(const struct rec_schema *schema, const struct rec_opts *opts, char *err, size_t errlen);
 
+/* Whether a -f list names only fields of the schema (and at least one), with
+ * rec_open's message otherwise: a command checks it before creating files. */
+bool rec_fields_valid(const struct rec_schema *schema, const char *fields, char *err, size_t errlen);
+
 /* Parses a -O value: "csv" or "json" (also "jsonl", "ndjson"). */
 bool rec_format_parse(const char *text, enum rec_format *out);
 /* "name,name,..." of every field (for --list-output-fields); static buffer per schema call. */
@@ -98,6 +102,10 @@ bool rec_selected(const struct rec_writer *w, unsigned field);
 /* Formats the row into one line, appends it, and clears the row. Returns 0,
  * or -1 once the output has failed (rec_error says why). */
 int rec_emit(struct rec_writer *w);
+/* Formats the row exactly as rec_emit would write it, but into buf (cap
+ * bytes, NUL-terminated, without the newline, cut to fit), and clears the
+ * row. Returns the length. For tests and callers that embed one record. */
+size_t rec_format_row(struct rec_writer *w, char *buf, size_t cap);
 /* Discards the row being filled (e.g. a record filtered out). */
 void rec_discard(struct rec_writer *w);
 /* Writes out the complete lines buffered so far (call e.g. once a second). */

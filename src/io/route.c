@@ -76,6 +76,30 @@ static int nl_talk(int fd, struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, vo
     }
 }
 
+/* A request of type with a zeroed payload of payload_len bytes in buf (cap
+ * bytes); returns the payload. */
+static void *nl_request(char *buf, size_t cap, int type, int flags, size_t payload_len)
+{
+    memset(buf, 0, cap);
+    struct nlmsghdr *n = (struct nlmsghdr *)buf;
+    n->nlmsg_len = (uint32_t)NLMSG_LENGTH(payload_len);
+    n->nlmsg_type = (uint16_t)type;
+    n->nlmsg_flags = (uint16_t)(NLM_F_REQUEST | flags);
+    return NLMSG_DATA(n);
+}
+
+/* One request on its own socket: nl_talk between open and close. */
+static int nl_exchange(struct nlmsghdr *req, int (*fn)(struct nlmsghdr *, void *), void *user, char *err,
+                       size_t errlen)
+{
+    int fd = nl_open(err, errlen);
+    if (fd < 0)
+        return -1;
+    int rc = nl_talk(fd, req, fn, user, err, errlen);
+    close(fd);
+    return rc;
+}
+
 static void addr_from(struct ip_addr *a, int family, const void *data)
 {
     memset(a, 0, sizeof *a);
@@ -106,23 +130,15 @@ static int on_route(struct nlmsghdr *h, void *user)
 
 int route_lookup(const struct ip_addr *dst, struct route_info *out, char *err, size_t errlen)
 {
-    int fd = nl_open(err, errlen);
-    if (fd < 0)
-        return -1;
     char reqbuf[256];
-    memset(reqbuf, 0, sizeof reqbuf);
+    struct rtmsg *rt = nl_request(reqbuf, sizeof reqbuf, RTM_GETROUTE, 0, sizeof *rt);
     struct nlmsghdr *n = (struct nlmsghdr *)reqbuf;
-    n->nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-    n->nlmsg_type = RTM_GETROUTE;
-    n->nlmsg_flags = NLM_F_REQUEST;
-    struct rtmsg *rt = NLMSG_DATA(n);
     rt->rtm_family = dst->family;
     rt->rtm_dst_len = dst->family == AF_INET ? 32 : 128;
     add_attr(n, sizeof reqbuf, RTA_DST, dst->bytes, ip_addr_len(dst));
     memset(out, 0, sizeof *out);
     char why[256];
-    int rc = nl_talk(fd, n, on_route, out, why, sizeof why);
-    close(fd);
+    int rc = nl_exchange(n, on_route, out, why, sizeof why);
     char text[IP_ADDR_STRLEN];
     if (rc < 0 || out->ifindex == 0) {
         snprintf(err, errlen, "no route to %s%s%s", ip_addr_format(dst, text, sizeof text), rc < 0 ? ": " : "",
@@ -178,21 +194,12 @@ static int on_neigh(struct nlmsghdr *h, void *user)
 
 static int neigh_dump(int ifindex, const struct ip_addr *addr, uint8_t mac[6], bool *found, char *err, size_t errlen)
 {
-    int fd = nl_open(err, errlen);
-    if (fd < 0)
-        return -1;
     char reqbuf[128];
-    memset(reqbuf, 0, sizeof reqbuf);
-    struct nlmsghdr *n = (struct nlmsghdr *)reqbuf;
-    n->nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-    n->nlmsg_type = RTM_GETNEIGH;
-    n->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    struct ndmsg *nd = NLMSG_DATA(n);
+    struct ndmsg *nd = nl_request(reqbuf, sizeof reqbuf, RTM_GETNEIGH, NLM_F_DUMP, sizeof *nd);
     nd->ndm_family = addr->family;
     nd->ndm_ifindex = ifindex;
     struct neigh_query q = {.ifindex = ifindex, .addr = addr};
-    int rc = nl_talk(fd, n, on_neigh, &q, err, errlen);
-    close(fd);
+    int rc = nl_exchange((struct nlmsghdr *)reqbuf, on_neigh, &q, err, errlen);
     if (rc == 0 && q.found)
         memcpy(mac, q.mac, 6);
     *found = q.found;
@@ -209,22 +216,9 @@ static void provoke_resolution(int ifindex, const struct ip_addr *addr)
     if (if_indextoname((unsigned)ifindex, ifname))
         setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname));
     struct sockaddr_storage ss;
-    memset(&ss, 0, sizeof ss);
-    socklen_t sl;
-    if (addr->family == AF_INET) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons(9);
-        memcpy(&s4->sin_addr, addr->bytes, 4);
-        sl = sizeof *s4;
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(9);
-        memcpy(&s6->sin6_addr, addr->bytes, 16);
-        s6->sin6_scope_id = (uint32_t)ifindex;
-        sl = sizeof *s6;
-    }
+    socklen_t sl = ip_addr_sockaddr(addr, 9, &ss);
+    if (addr->family == AF_INET6)
+        ((struct sockaddr_in6 *)&ss)->sin6_scope_id = (uint32_t)ifindex;   /* link-local next hops */
     char byte = 0;
     sendto(fd, &byte, 1, MSG_DONTWAIT, (struct sockaddr *)&ss, sl);
     close(fd);
@@ -284,20 +278,11 @@ static int on_addr(struct nlmsghdr *h, void *user)
 
 int route_if_address(int ifindex, int family, struct ip_addr *out, char *err, size_t errlen)
 {
-    int fd = nl_open(err, errlen);
-    if (fd < 0)
-        return -1;
     char reqbuf[128];
-    memset(reqbuf, 0, sizeof reqbuf);
-    struct nlmsghdr *n = (struct nlmsghdr *)reqbuf;
-    n->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
-    n->nlmsg_type = RTM_GETADDR;
-    n->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    struct ifaddrmsg *ifa = NLMSG_DATA(n);
+    struct ifaddrmsg *ifa = nl_request(reqbuf, sizeof reqbuf, RTM_GETADDR, NLM_F_DUMP, sizeof *ifa);
     ifa->ifa_family = (uint8_t)family;
     struct addr_query q = {.ifindex = ifindex, .family = family};
-    int rc = nl_talk(fd, n, on_addr, &q, err, errlen);
-    close(fd);
+    int rc = nl_exchange((struct nlmsghdr *)reqbuf, on_addr, &q, err, errlen);
     if (rc < 0)
         return -1;
     if (!q.found) {

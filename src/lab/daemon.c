@@ -199,6 +199,7 @@ static void serve(struct handler *h)
                     bridge_frame_from_down(b, in->rx[i], in->rx_len[i]);
             }
             pktio_flush(out);
+            pktio_flush(in); /* a proxy answers back the way the SYN came */
         }
         return;
     }

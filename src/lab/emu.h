@@ -31,7 +31,7 @@ struct bridge {
     unsigned mbox;
     uint64_t seed;
     struct mirror_slot *mirror;  /* MIRROR_SLOTS entries when MBOX_MIRROR */
-    uint64_t rewritten, mirrored;
+    uint64_t rewritten, mirrored, proxied;
 };
 /* A frame that arrived on `up` goes out on `down`, and the reverse. */
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len);
@@ -44,6 +44,13 @@ struct quote8 {
     uint64_t sent;
 };
 void quote8_frame(struct quote8 *q, const uint8_t *frame, size_t len);
+
+/* mbox=proxy, inside the bridge: a terminating proxy answers a SYN (arriving
+ * on `up`) itself, like a Linux MPTCPv1 stack: MP_CAPABLE v1 with its own key
+ * to a v1 SYN, a plain SYN-ACK otherwise; the SYN goes no further. Writes the
+ * SYN-ACK frame (to the SYN's sender) into out; returns its length, 0 when the
+ * frame is not a TCP SYN (it is then forwarded as usual). */
+size_t proxy_answer(uint64_t seed, const uint8_t *frame, size_t len, const uint8_t mac[6], uint8_t *out, size_t cap);
 
 /* The v0 key a middlebox writes over the scanner's (never equal to it). */
 uint64_t keyrw_key(uint64_t seed, uint64_t original);

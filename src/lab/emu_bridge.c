@@ -7,6 +7,7 @@
 #include "lab/population.h"
 #include "net/build.h"
 #include "net/bytes.h"
+#include "net/mptcp.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
 #include "lab/emu_mirror.h"   /* the mirror's flow table */
@@ -27,33 +28,41 @@ static uint64_t flow_tag(uint64_t seed, const struct ip_addr *client, const stru
     return lab_hash(seed, h, client, 0) | 1;
 }
 
-/* The MP_CAPABLE option of a TCP header (kind 30, subtype 0), or NULL. */
-static const uint8_t *find_mpc(const struct pkt_view *v, size_t *len)
+/* The whole MP_CAPABLE option of a TCP header (net/mptcp's view), or false. */
+static bool find_mpc(const struct pkt_view *v, struct mptcp_capable *mpc)
 {
-    const uint8_t *o = tcpopt_find(v->tcp.opts, v->tcp.opts_len, TCPOPT_MPTCP, len);
-    return o && *len >= 3 && (o[2] >> 4) == 0 ? o : NULL;
+    return mptcp_capable_find(v->tcp.opts, v->tcp.opts_len, mpc) && !mpc->cut;
 }
 
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
 {
+    if (b->mbox & MBOX_PROXY) {
+        uint8_t *back = pktio_slot(&b->up);
+        size_t n = proxy_answer(b->seed, frame, len, b->up.mac, back, PKTIO_FRAME);
+        if (n) {
+            pktio_commit(&b->up, n);
+            b->proxied++;
+            return;
+        }
+    }
     uint8_t *out = pktio_slot(&b->down);
     memcpy(out, frame, len);
     struct pkt_view v;
     if (pkt_decode(LINK_ETHERNET, out, len, &v) == NET_OK && v.proto == 6 &&
         (v.tcp.flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-        size_t olen;
-        const uint8_t *found = find_mpc(&v, &olen);
-        uint8_t *mpc = found ? out + (found - out) : NULL; /* v points into out: writable */
-        if (mpc && (b->mbox & MBOX_KEYRW) && olen >= 12 && (mpc[2] & 0x0f) == 0) {
-            store_be64(mpc + 4, keyrw_key(b->seed, load_be64(mpc + 4)));
+        struct mptcp_capable mpc;
+        bool found = find_mpc(&v, &mpc);
+        if (found && (b->mbox & MBOX_KEYRW) && mpc.has_sender_key && mpc.version == 0) {
+            uint8_t *opt = out + (mpc.raw - out); /* v points into out: writable */
+            mptcp_capable_set_sender_key(opt, keyrw_key(b->seed, mpc.sender_key));
             size_t avail = len - (size_t)(v.l3 - out);
             pkt_fix_checksums((uint8_t *)v.l3, v.ip_len < avail ? v.ip_len : avail);
             b->rewritten++;
         }
-        if (mpc && (b->mbox & MBOX_MIRROR) && olen <= 40) {
+        if (found && (b->mbox & MBOX_MIRROR) && mpc.len <= sizeof b->mirror[0].opt) {
             /* remember the option as it leaves this box, for the SYN-ACK */
             uint64_t tag = flow_tag(b->seed, &v.src, &v.dst, v.tcp.sport, v.tcp.dport);
-            mirror_remember(b, tag, mpc, olen);
+            mirror_remember(b, tag, mpc.raw, mpc.len);
         }
     }
     pktio_commit(&b->down, len);
@@ -94,8 +103,8 @@ void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len)
     struct pkt_view v;
     if ((b->mbox & MBOX_MIRROR) && pkt_decode(LINK_ETHERNET, frame, len, &v) == NET_OK && v.proto == 6 &&
         (v.tcp.flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) && !v.tcp.opts_truncated) {
-        size_t olen;
-        if (!find_mpc(&v, &olen)) {
+        struct mptcp_capable mpc;
+        if (!find_mpc(&v, &mpc)) {
             uint64_t tag = flow_tag(b->seed, &v.dst, &v.src, v.tcp.dport, v.tcp.sport);
             const struct mirror_slot *s = mirror_find(b, tag);
             if (s) {

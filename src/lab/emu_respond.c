@@ -30,13 +30,8 @@ static size_t answer_option(enum behaviour beh, int syn_version, uint64_t syn_ke
         return syn_version == 0 ? mptcp_put_capable_v0(opt, MPTCP_CAP_A | MPTCP_CAP_H, own_key)
                                 : mptcp_put_capable_v1_synack(opt, MPTCP_CAP_H, own_key);
     case BEH_MALFORMED:
-        /* an 8-byte MP_CAPABLE: the key cut to 32 bits */
-        opt[0] = TCPOPT_MPTCP;
-        opt[1] = 8;
-        opt[2] = (uint8_t)(MPTCP_SUB_CAPABLE << 4 | (syn_version & 0x0f));
-        opt[3] = MPTCP_CAP_H;
-        store_be32(opt + 4, (uint32_t)own_key);
-        return 8;
+        /* an 8-byte MP_CAPABLE (no layout has that length): the key cut to its low 32 bits */
+        return mptcp_put_capable_len(opt, 8, (uint8_t)(syn_version & 0x0f), MPTCP_CAP_H, (uint64_t)(uint32_t)own_key << 32);
     default:
         return 0;
     }
@@ -56,11 +51,11 @@ void responder_frame(struct responder *r, const uint8_t *frame, size_t len)
     int syn_version = -1;
     uint64_t syn_key = 0;
     size_t optlen;
-    const uint8_t *mpc = tcpopt_find(v.tcp.opts, v.tcp.opts_len, TCPOPT_MPTCP, &optlen);
-    if (mpc && optlen >= 4 && (mpc[2] >> 4) == MPTCP_SUB_CAPABLE) {
-        syn_version = mpc[2] & 0x0f;
-        if (optlen >= 12)
-            syn_key = load_be64(mpc + 4);
+    struct mptcp_capable mpc;
+    if (mptcp_capable_find(v.tcp.opts, v.tcp.opts_len, &mpc) && !mpc.cut && mpc.has_flags) {
+        syn_version = mpc.version;
+        if (mpc.has_sender_key)
+            syn_key = mpc.sender_key;
     }
     uint32_t tsval = 0;
     bool has_ts = false;

@@ -17,9 +17,13 @@
 #define IF_DOWN "dn0"
 #define IF_HOST "eth0"
 
-/* Entry point of `mpcensus lab up|down|truth|probe`; returns the exit status
+/* Entry point of `mpcensus lab up|down|truth|attribution|probe`; returns the exit status
  * (0 success, 1 runtime failure, 2 usage error). */
 int cmd_lab(int argc, char **argv);
+/* The option tables of `lab` (NULL: the overview), "up", "down", "truth", "attribution" and
+ * "probe": --help and the man pages are rendered from them (cli/args). */
+struct arg_cmd;
+const struct arg_cmd *lab_arg_cmd(const char *sub);
 
 struct lab_up_opts {
     const char *spec_path;

@@ -1,26 +1,26 @@
-/* lab_probe.c — builds SYN probes with src/net and sends them through a raw socket, for the lab's own tests. */
+/* lab_probe.c — `mpcensus lab probe`: builds SYN probes with src/net and sends them with src/io (raw IP socket or AF_PACKET frames), for the lab's own tests. */
 #include "lab/lab_probe.h"
-#include "io/afpacket.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli/args.h"
+#include "io/outfile.h"
+#include "io/pace.h"
+#include "io/rawip.h"
+#include "io/route.h"
 #include "lab/pktio.h"
 #include "net/build.h"
 #include "net/mptcp.h"
 #include "net/packet.h"
 #include "net/tcpopt.h"
 
-struct probe_cfg {
+struct lab_probe_cfg {
     struct ip_addr src, dst;
     uint16_t sport, dport;
     int version;          /* 0, 1, or -1 for no MP_CAPABLE */
@@ -29,49 +29,25 @@ struct probe_cfg {
     unsigned count;
     struct pktio *link;   /* non-NULL: send Ethernet frames to gw_mac on this interface */
     uint8_t gw_mac[6];
+    struct outfile *out;  /* one "sent ..." line per probe */
 };
 
-/* Source address the kernel would use toward dst (connected UDP socket trick). */
-static int pick_source(const struct ip_addr *dst, struct ip_addr *src)
+/* Source address the kernel would use toward dst (its route, asked through io/route). */
+static int pick_source(const struct ip_addr *dst, struct ip_addr *src, char *err, size_t errlen)
 {
-    int fd = socket(dst->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
+    struct route_info ri;
+    if (route_lookup(dst, &ri, err, errlen) < 0)
         return -1;
-    struct sockaddr_storage ss = {0};
-    socklen_t len;
-    if (dst->family == AF_INET) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons(9);
-        memcpy(&s4->sin_addr, dst->bytes, 4);
-        len = sizeof *s4;
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons(9);
-        memcpy(&s6->sin6_addr, dst->bytes, 16);
-        len = sizeof *s6;
-    }
-    int rc = connect(fd, (struct sockaddr *)&ss, len);
-    if (rc == 0) {
-        len = sizeof ss;
-        rc = getsockname(fd, (struct sockaddr *)&ss, &len);
-    }
-    close(fd);
-    if (rc != 0)
+    if (ri.src.family != dst->family) {
+        char text[IP_ADDR_STRLEN];
+        snprintf(err, errlen, "no source address toward %s (give --src)", ip_addr_format(dst, text, sizeof text));
         return -1;
-    if (dst->family == AF_INET) {
-        uint8_t b[16] = {0};
-        memcpy(b, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-        *src = (struct ip_addr){.family = AF_INET};
-        memcpy(src->bytes, b, 4);
-    } else {
-        ip_addr_from_v6(src, ((struct sockaddr_in6 *)&ss)->sin6_addr.s6_addr);
     }
+    *src = ri.src;
     return 0;
 }
 
-static int send_probe(int fd, const struct probe_cfg *c, uint16_t sport, uint32_t seq, char *err, size_t errlen)
+static int send_probe(struct rawip *raw, const struct lab_probe_cfg *c, uint16_t sport, uint32_t seq, char *err, size_t errlen)
 {
     uint8_t mpc[16], opts[40], pkt[128];
     size_t mpc_len = 0;
@@ -109,252 +85,224 @@ static int send_probe(int fd, const struct probe_cfg *c, uint16_t sport, uint32_
         }
         return 0;
     }
-    struct sockaddr_storage ss = {0};
-    socklen_t slen;
-    if (c->dst.family == AF_INET) {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        s4->sin_family = AF_INET;
-        memcpy(&s4->sin_addr, c->dst.bytes, 4);
-        slen = sizeof *s4;
-    } else {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        s6->sin6_family = AF_INET6;
-        memcpy(&s6->sin6_addr, c->dst.bytes, 16);
-        slen = sizeof *s6;
-    }
-    if (sendto(fd, pkt, len, 0, (struct sockaddr *)&ss, slen) != (ssize_t)len) {
-        snprintf(err, errlen, "sendto: %s", strerror(errno));
-        return -1;
-    }
-    return 0;
+    return rawip_send(raw, &c->dst, pkt, len, err, errlen);
 }
 
-/* One probe per CSV line "daddr,dport,version[,...]". */
-static int probe_targets(struct probe_cfg *base, const char *path, uint16_t sport0, long rate, bool have_src)
+static int report_sent(const struct lab_probe_cfg *c, uint16_t sport, uint32_t seq)
+{
+    char s[IP_ADDR_STRLEN], d[IP_ADDR_STRLEN];
+    return outfile_printf(c->out, "sent %s %u %s %u ttl=%u mptcp=%s key=%016llx seq=%u\n",
+                          ip_addr_format(&c->src, s, sizeof s), sport, ip_addr_format(&c->dst, d, sizeof d), c->dport,
+                          c->ttl, c->version < 0 ? "none" : c->version ? "v1" : "v0", (unsigned long long)c->key, seq);
+}
+
+/* One probe per CSV line "daddr,dport,version[,...]" (the CSV of `lab truth`; its header is skipped). */
+static int probe_targets(struct lab_probe_cfg *base, const char *path, uint16_t sport0, uint64_t rate, bool have_src)
 {
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) {
         fprintf(stderr, "mpcensus lab probe: %s: %s\n", path, strerror(errno));
         return 1;
     }
-    int fds[2] = {-1, -1}; /* per family */
+    static const char *const versions[] = {"0", "1", "none", NULL};
+    struct rawip raw;
+    rawip_init(&raw);
     char line[512], err[256];
     unsigned lineno = 0, sent = 0;
     int rc = 0;
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    uint64_t t0 = pace_now_ns();
     while (fgets(line, sizeof line, f)) {
         lineno++;
         char *save = NULL, *addr = strtok_r(line, ",\n", &save), *port = strtok_r(NULL, ",\n", &save),
              *ver = strtok_r(NULL, ",\n", &save);
-        struct probe_cfg c = *base;
-        char *end;
+        struct lab_probe_cfg c = *base;
         if (!addr || !ip_addr_parse(addr, &c.dst)) {
             if (lineno == 1)
                 continue; /* header */
-            fprintf(stderr, "mpcensus lab probe: %s:%u: bad address\n", path, lineno);
+            fprintf(stderr, "mpcensus lab probe: %s:%u: bad address '%s'\n", path, lineno, addr ? addr : "");
             rc = 1;
             break;
         }
-        long p = port ? strtol(port, &end, 10) : 0;
-        if (!port || *end || p <= 0 || p > 65535 || !ver || (strcmp(ver, "0") && strcmp(ver, "1") && strcmp(ver, "none"))) {
-            fprintf(stderr, "mpcensus lab probe: %s:%u: expected daddr,dport,0|1|none\n", path, lineno);
+        uint64_t p;
+        int vi;
+        char why[128];
+        if (!port || !args_parse_u64(port, 1, 65535, &p, why, sizeof why)) {
+            fprintf(stderr, "mpcensus lab probe: %s:%u: bad port '%s': %s\n", path, lineno, port ? port : "",
+                    port ? why : "missing (daddr,dport,0|1|none)");
+            rc = 1;
+            break;
+        }
+        if (!ver || !args_parse_choice(ver, versions, &vi, why, sizeof why)) {
+            fprintf(stderr, "mpcensus lab probe: %s:%u: bad version '%s': %s\n", path, lineno, ver ? ver : "",
+                    ver ? why : "missing (daddr,dport,0|1|none)");
             rc = 1;
             break;
         }
         c.dport = (uint16_t)p;
-        c.version = !strcmp(ver, "none") ? -1 : ver[0] - '0';
-        if (!have_src && pick_source(&c.dst, &c.src) != 0) {
-            fprintf(stderr, "mpcensus lab probe: %s:%u: no route: %s\n", path, lineno, strerror(errno));
-            rc = 1;
-            break;
-        }
-        int fi = c.dst.family == AF_INET ? 0 : 1;
-        if (fds[fi] < 0 && (fds[fi] = socket(c.dst.family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0) {
-            fprintf(stderr, "mpcensus lab probe: raw socket: %s\n", strerror(errno));
+        c.version = vi == 2 ? -1 : vi;
+        if (!have_src && pick_source(&c.dst, &c.src, err, sizeof err) != 0) {
+            fprintf(stderr, "mpcensus lab probe: %s:%u: %s\n", path, lineno, err);
             rc = 1;
             break;
         }
         uint16_t sp = (uint16_t)(sport0 + sent);
         uint32_t seq = 0x10000000u + sent * 7919u;
-        if (send_probe(fds[fi], &c, sp, seq, err, sizeof err) != 0) {
+        if (send_probe(&raw, &c, sp, seq, err, sizeof err) != 0) {
             fprintf(stderr, "mpcensus lab probe: %s\n", err);
             rc = 1;
             break;
         }
-        char s[IP_ADDR_STRLEN], d[IP_ADDR_STRLEN];
-        printf("sent %s %u %s %u ttl=%u mptcp=%s key=%016llx seq=%u\n", ip_addr_format(&c.src, s, sizeof s), sp,
-               ip_addr_format(&c.dst, d, sizeof d), c.dport, c.ttl, c.version < 0 ? "none" : c.version ? "v1" : "v0",
-               (unsigned long long)c.key, seq);
+        report_sent(&c, sp, seq);
         sent++;
-        /* pace: probe i leaves no earlier than i/rate seconds after the first */
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double due = (double)sent / (double)rate;
-        double elapsed = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
-        if (due > elapsed)
-            usleep((useconds_t)((due - elapsed) * 1e6));
+        pace_wait(t0, sent, rate);   /* probe i leaves no earlier than i/rate seconds after the first */
     }
-    for (int i = 0; i < 2; i++)
-        if (fds[i] >= 0)
-            close(fds[i]);
+    rawip_close(&raw);
     if (f != stdin)
         fclose(f);
     return rc;
 }
 
-static int usage(const char *msg)
+static struct {
+    struct ip_addr dst, src;
+    unsigned port, sport, ttl, count;
+    int version;
+    uint64_t key, rate;
+    const char *targets, *iface;
+    uint8_t gw_mac[6];
+    bool have_dst, have_src, have_sport, have_gw;
+} po;
+
+static bool parse_address(const char *v, void *dest, char *why, size_t len)
 {
-    fprintf(stderr, "mpcensus lab probe: %s\n(see 'mpcensus lab --help')\n", msg);
-    return 2;
+    return args_parse_addr(v, dest, why, len);
+}
+
+static const char *const probe_versions[] = {"0", "1", "none", NULL};
+
+static const struct arg_opt probe_opts[] = {
+    {'d', "dst", "ADDR", ARG_CALL, &po.dst, "destination address", "Probe", .call = parse_address,
+     .seen = &po.have_dst},
+    {'p', "port", "P", ARG_UINT, &po.port, "destination port", .min = 1, .max = 65535},
+    {'v', "mptcp-version", "0|1|none", ARG_CHOICE, &po.version,
+     "MP_CAPABLE v0 (12 bytes, key --key), v1 (4 bytes) or none (default 0)", .choices = probe_versions},
+    {'t', "ttl", "N", ARG_UINT, &po.ttl, "IP TTL / hop limit (default 64)", .min = 1, .max = 255},
+    {'k', "key", "HEX", ARG_KEY64, &po.key, "v0 sender key, 16 hex digits (default 0c0c0c0c0c0c0c0c)"},
+    {'s', "src", "ADDR", ARG_CALL, &po.src, "source address (default: the kernel's route to --dst)",
+     .call = parse_address, .seen = &po.have_src},
+    {'P', "sport", "P", ARG_UINT, &po.sport, "source port of the first probe (default random; --targets: 20000)",
+     .min = 1, .max = 65535, .seen = &po.have_sport},
+    {'c', "count", "N", ARG_UINT, &po.count, "probes to send, source port +1 each (default 1)", .min = 1,
+     .max = 100000},
+    {'T', "targets", "FILE", ARG_STRING, &po.targets,
+     "one probe per line 'daddr,dport,version[,...]' (the CSV of `mpcensus lab truth` works; a header line is "
+     "skipped), source port BASE+i for line i",
+     "Many targets"},
+    {'r', "rate", "PPS", ARG_SI, &po.rate, "probes per second with --targets (default 2000)", .min = 1,
+     .max = 1000000},
+    {'i', "iface", "IF", ARG_STRING, &po.iface, "send Ethernet frames on this interface (AF_PACKET, ZMap-style)",
+     "Ethernet frames instead of a raw IP socket (all three go together)"},
+    {'G', "gateway-mac", "MAC", ARG_MAC, po.gw_mac, "next-hop MAC of those frames", .seen = &po.have_gw},
+    ARG_END,
+};
+
+static const struct arg_section probe_sections[] = {
+    {"Exit status", "0 every probe was sent; 1 a socket, route or send failed (or a --targets line is bad); 2 usage "
+                    "error.", NULL},
+    {NULL, NULL, NULL},
+};
+
+static const struct arg_cmd probe_cmd = {
+    .name = "lab probe",
+    .summary = "send test SYN probes from the lab's vantage",
+    .synopsis = "--dst ADDR --port P [--mptcp-version 0|1|none] [--ttl N] [--key HEX] [--src ADDR] [--sport P] "
+                "[--count N]\n--targets FILE [--sport BASE] [--rate PPS] [--key HEX] [--ttl N]\n"
+                "... --iface IF --gateway-mac MAC --src ADDR",
+    .description =
+        "Sends SYN probes like a Linux client's (MSS, SACK_PERM, timestamps, window scale) plus MP_CAPABLE v0 or v1 "
+        "through a raw socket of the current namespace; run it in the lab's vantage namespace. A test tool for the "
+        "lab itself: answers are to be captured with tcpdump. Prints one line per probe sent.",
+    .opts = probe_opts,
+    .sections = probe_sections,
+};
+
+const struct arg_cmd *lab_probe_arg_cmd(void) { return &probe_cmd; }
+
+static int probe_main(struct lab_probe_cfg *c)
+{
+    if ((po.iface != NULL) != po.have_gw || (po.iface && !po.have_src))
+        return args_usage_error(&probe_cmd, "--iface, --gateway-mac and --src go together");
+    if (po.targets && po.have_dst)
+        return args_usage_error(&probe_cmd, "--targets excludes --dst");
+    if (!po.targets && (!po.have_dst || po.port == 0))
+        return args_usage_error(&probe_cmd, "--dst and --port are required (or --targets FILE)");
+    if (!po.targets && po.have_src && c->src.family != c->dst.family)
+        return args_usage_error(&probe_cmd, "--src and --dst of different families");
+    static struct pktio link;
+    if (po.iface) {
+        char err[256];
+        if (pktio_open(&link, po.iface, "less 1", false, err, sizeof err) != 0) {
+            fprintf(stderr, "mpcensus lab probe: %s\n", err);
+            return 1;
+        }
+        c->link = &link;
+    }
+    if (po.targets)
+        return probe_targets(c, po.targets, po.have_sport ? (uint16_t)po.sport : 20000, po.rate, po.have_src);
+    char err[256];
+    if (!po.have_src && pick_source(&c->dst, &c->src, err, sizeof err) != 0) {
+        fprintf(stderr, "mpcensus lab probe: %s\n", err);
+        return 1;
+    }
+    struct rawip raw;
+    rawip_init(&raw);
+    uint32_t rnd[2];
+    if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+        rnd[0] = (uint32_t)getpid(), rnd[1] = (uint32_t)getpid() * 2654435761u;
+    uint16_t base = po.have_sport ? (uint16_t)po.sport : (uint16_t)(32768 + rnd[0] % 28000);
+    int rc = 0;
+    for (unsigned i = 0; i < c->count && rc == 0; i++) {
+        uint16_t sp = (uint16_t)(base + i);
+        uint32_t seq = rnd[1] + i * 7919u;
+        if (send_probe(&raw, c, sp, seq, err, sizeof err) != 0) {
+            fprintf(stderr, "mpcensus lab probe: %s\n", err);
+            rc = 1;
+        } else {
+            report_sent(c, sp, seq);
+        }
+    }
+    rawip_close(&raw);
+    return rc;
 }
 
 int cmd_lab_probe(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"dst", required_argument, NULL, 'd'}, {"port", required_argument, NULL, 'p'},
-        {"mptcp-version", required_argument, NULL, 'v'}, {"ttl", required_argument, NULL, 't'},
-        {"key", required_argument, NULL, 'k'}, {"src", required_argument, NULL, 's'},
-        {"sport", required_argument, NULL, 'P'}, {"count", required_argument, NULL, 'c'},
-        {"targets", required_argument, NULL, 'T'}, {"rate", required_argument, NULL, 'r'},
-        {"iface", required_argument, NULL, 'i'}, {"gateway-mac", required_argument, NULL, 'G'},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    struct probe_cfg c = {.version = 0, .key = 0x0c0c0c0c0c0c0c0cull, .ttl = 64, .count = 1};
-    bool have_dst = false, have_src = false;
-    long sport = -1, rate = 2000;
-    const char *targets = NULL, *iface = NULL;
-    bool have_gw = false;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "d:p:v:t:k:s:P:c:T:r:i:G:h", longopts, NULL)) != -1) {
-        char *end;
-        long v;
-        switch (opt) {
-        case 'd':
-            if (!ip_addr_parse(optarg, &c.dst))
-                return usage("--dst: bad address");
-            have_dst = true;
-            break;
-        case 's':
-            if (!ip_addr_parse(optarg, &c.src))
-                return usage("--src: bad address");
-            have_src = true;
-            break;
-        case 'p':
-            v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > 65535)
-                return usage("--port: 1-65535");
-            c.dport = (uint16_t)v;
-            break;
-        case 'P':
-            sport = strtol(optarg, &end, 10);
-            if (*end || sport <= 0 || sport > 65535)
-                return usage("--sport: 1-65535");
-            break;
-        case 'v':
-            if (!strcmp(optarg, "0")) c.version = 0;
-            else if (!strcmp(optarg, "1")) c.version = 1;
-            else if (!strcmp(optarg, "none")) c.version = -1;
-            else return usage("--mptcp-version: 0, 1 or none");
-            break;
-        case 't':
-            v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > 255)
-                return usage("--ttl: 1-255");
-            c.ttl = (uint8_t)v;
-            break;
-        case 'k':
-            errno = 0;
-            c.key = strtoull(optarg, &end, 16);
-            if (errno || *end || !*optarg)
-                return usage("--key: up to 16 hex digits");
-            break;
-        case 'c':
-            v = strtol(optarg, &end, 10);
-            if (*end || v <= 0 || v > 100000)
-                return usage("--count: 1-100000");
-            c.count = (unsigned)v;
-            break;
-        case 'T':
-            targets = optarg;
-            break;
-        case 'i':
-            iface = optarg;
-            break;
-        case 'G':
-            if (!afp_parse_mac(optarg, c.gw_mac))
-                return usage("--gateway-mac: aa:bb:cc:dd:ee:ff");
-            have_gw = true;
-            break;
-        case 'r':
-            rate = strtol(optarg, &end, 10);
-            if (*end || rate <= 0 || rate > 1000000)
-                return usage("--rate: 1-1000000 probes per second");
-            break;
-        case 'h':
-            printf("usage: mpcensus lab probe --dst ADDR --port P [--mptcp-version 0|1|none] [--ttl N]\n"
-                   "                          [--key HEX] [--src ADDR] [--sport P] [--count N]\n"
-                   "       mpcensus lab probe --targets FILE [--sport BASE] [--rate PPS] [--key HEX] [--ttl N]\n"
-                   "       add --iface IF --gateway-mac MAC --src ADDR to send Ethernet frames (AF_PACKET)\n\n"
-                   "Sends SYN probes like a Linux client's (MSS, SACK_PERM, timestamps, window\n"
-                   "scale) plus MP_CAPABLE v0 (12 bytes, key --key, default 0c0c0c0c0c0c0c0c)\n"
-                   "or v1 (4 bytes) through a raw socket of the current namespace. Run it in\n"
-                   "the lab's vantage namespace. Prints one line per probe sent.\n"
-                   "--targets FILE sends one probe per line `daddr,dport,version[,...]` (the CSV\n"
-                   "of `mpcensus lab truth` works; a header line is skipped), source port BASE+i\n"
-                   "(default 20000) for line i, at --rate probes per second (default 2000).\n");
-            return 0;
-        default:
-            return usage("bad option");
-        }
-    }
-    if ((iface != NULL) != have_gw || (iface && !have_src))
-        return usage("--iface, --gateway-mac and --src go together");
-    static struct pktio link;
-    if (iface) {
-        char err[256];
-        if (pktio_open(&link, iface, "less 1", false, err, sizeof err) != 0) {
-            fprintf(stderr, "mpcensus lab probe: %s\n", err);
-            return 1;
-        }
-        c.link = &link;
-    }
-    if (targets) {
-        if (optind != argc || have_dst)
-            return usage("--targets excludes --dst");
-        return probe_targets(&c, targets, sport > 0 ? (uint16_t)sport : 20000, rate, have_src);
-    }
-    if (optind != argc || !have_dst || c.dport == 0)
-        return usage("--dst and --port are required");
-    if (!have_src && pick_source(&c.dst, &c.src) != 0) {
-        fprintf(stderr, "mpcensus lab probe: no route to the destination: %s\n", strerror(errno));
+    memset(&po, 0, sizeof po);
+    po.key = 0x0c0c0c0c0c0c0c0cull;
+    po.ttl = 64;
+    po.count = 1;
+    po.rate = 2000;
+    int first;
+    int rc = args_parse(&probe_cmd, argc, argv, &first);
+    if (rc != ARGS_OK)
+        return rc == ARGS_EXIT ? 0 : 2;
+    if (first != argc)
+        return args_usage_error(&probe_cmd, "unexpected argument '%s'", argv[first]);
+    char err[640];
+    struct lab_probe_cfg c = {.src = po.src, .dst = po.dst, .dport = (uint16_t)po.port,
+                              .version = po.version == 2 ? -1 : po.version, .key = po.key, .ttl = (uint8_t)po.ttl,
+                              .count = po.count};
+    memcpy(c.gw_mac, po.gw_mac, 6);
+    if (!(c.out = outfile_open("-", err, sizeof err))) {
+        fprintf(stderr, "mpcensus lab probe: %s\n", err);
         return 1;
     }
-    if (c.src.family != c.dst.family)
-        return usage("--src and --dst of different families");
-    int fd = socket(c.dst.family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-    if (fd < 0) {
-        fprintf(stderr, "mpcensus lab probe: raw socket: %s\n", strerror(errno));
-        return 1;
+    rc = probe_main(&c);
+    if (c.link)
+        pktio_close(c.link);
+    if (outfile_close(c.out, err, sizeof err) < 0) {
+        fprintf(stderr, "mpcensus lab probe: %s\n", err);
+        if (rc == 0)
+            rc = 1;
     }
-    uint32_t rnd[2];
-    if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
-        rnd[0] = (uint32_t)getpid(), rnd[1] = (uint32_t)getpid() * 2654435761u;
-    uint16_t base = sport > 0 ? (uint16_t)sport : (uint16_t)(32768 + rnd[0] % 28000);
-    char s[IP_ADDR_STRLEN], d[IP_ADDR_STRLEN], err[256];
-    ip_addr_format(&c.src, s, sizeof s);
-    ip_addr_format(&c.dst, d, sizeof d);
-    for (unsigned i = 0; i < c.count; i++) {
-        uint16_t sp = (uint16_t)(base + i);
-        uint32_t seq = rnd[1] + i * 7919u;
-        if (send_probe(fd, &c, sp, seq, err, sizeof err) != 0) {
-            fprintf(stderr, "mpcensus lab probe: %s\n", err);
-            close(fd);
-            return 1;
-        }
-        printf("sent %s %u %s %u ttl=%u mptcp=%s key=%016llx seq=%u\n", s, sp, d, c.dport, c.ttl,
-               c.version < 0 ? "none" : c.version ? "v1" : "v0", (unsigned long long)c.key, seq);
-    }
-    close(fd);
-    return 0;
+    return rc;
 }

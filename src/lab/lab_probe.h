@@ -3,5 +3,8 @@
 #define LAB_LAB_PROBE_H
 
 int cmd_lab_probe(int argc, char **argv);
+/* Its option table (help and man page). */
+struct arg_cmd;
+const struct arg_cmd *lab_probe_arg_cmd(void);
 
 #endif

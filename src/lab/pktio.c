@@ -1,20 +1,11 @@
-/* pktio.c — AF_PACKET socket bound to one interface (BPF filter via src/io/afpacket), recvmmsg/sendmmsg batches. */
+/* pktio.c — frame batches of the lab's emulators over src/io/afpacket's plain two-way socket (receive and send queues). */
 #include "lab/pktio.h"
 #include "io/afpacket.h"
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
-
-#ifndef PACKET_IGNORE_OUTGOING
-#define PACKET_IGNORE_OUTGOING 23
-#endif
 
 int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool promisc, char *err, size_t errlen)
 {
@@ -29,41 +20,10 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
         pktio_close(p);
         return -1;
     }
-    p->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
-    if (p->fd < 0) {
-        snprintf(err, errlen, "AF_PACKET socket: %s", strerror(errno));
-        pktio_close(p);
-        return -1;
-    }
-    /* the filter goes on before bind so no unfiltered frame is queued */
-    if (filter && afp_attach_filter(p->fd, filter, PKTIO_FRAME, err, errlen) != 0) {
-        pktio_close(p);
-        return -1;
-    }
-    int one = 1;
-    if (setsockopt(p->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one) != 0) {
-        snprintf(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
-        pktio_close(p);
-        return -1;
-    }
-    int bufsz = 8 << 20;
-    setsockopt(p->fd, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof bufsz);
-    setsockopt(p->fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof bufsz);
-    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = p->ifindex};
-    if (bind(p->fd, (struct sockaddr *)&sll, sizeof sll) != 0) {
-        snprintf(err, errlen, "bind %s: %s", ifname, strerror(errno));
-        pktio_close(p);
-        return -1;
-    }
-    if (promisc) {
-        struct packet_mreq mr = {.mr_ifindex = p->ifindex, .mr_type = PACKET_MR_PROMISC};
-        if (setsockopt(p->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) != 0) {
-            snprintf(err, errlen, "promisc %s: %s", ifname, strerror(errno));
-            pktio_close(p);
-            return -1;
-        }
-    }
-    if (afp_if_mac(ifname, p->mac, err, errlen) != 0) {
+    struct afp_sock_cfg sc = {
+        .ifname = ifname, .filter = filter, .snaplen = PKTIO_FRAME, .ignore_outgoing = true, .promisc = promisc,
+    };
+    if ((p->fd = afp_sock_open(&sc, err, errlen)) < 0 || afp_if_mac(ifname, p->mac, err, errlen) != 0) {
         pktio_close(p);
         return -1;
     }
@@ -72,43 +32,12 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
 
 int pktio_recv(struct pktio *p)
 {
-    struct mmsghdr msgs[PKTIO_BATCH];
-    struct iovec iov[PKTIO_BATCH];
-    for (unsigned i = 0; i < PKTIO_BATCH; i++) {
-        iov[i] = (struct iovec){p->rx[i], PKTIO_FRAME};
-        msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
-    }
-    int n = recvmmsg(p->fd, msgs, PKTIO_BATCH, MSG_DONTWAIT, NULL);
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
-    for (int i = 0; i < n; i++)
-        p->rx_len[i] = msgs[i].msg_len > PKTIO_FRAME ? PKTIO_FRAME : msgs[i].msg_len;
-    return n;
+    return afp_sock_recv(p->fd, &p->rx[0][0], PKTIO_FRAME, p->rx_len, PKTIO_BATCH);
 }
 
 void pktio_flush(struct pktio *p)
 {
-    struct mmsghdr msgs[PKTIO_BATCH];
-    struct iovec iov[PKTIO_BATCH];
-    unsigned done = 0;
-    for (unsigned i = 0; i < p->tx_n; i++) {
-        iov[i] = (struct iovec){p->tx[i], p->tx_len[i]};
-        msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
-    }
-    while (done < p->tx_n) {
-        int n = sendmmsg(p->fd, msgs + done, p->tx_n - done, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN || errno == ENOBUFS) {
-                usleep(50);
-                continue;
-            }
-            p->tx_errors += p->tx_n - done;
-            break;
-        }
-        done += (unsigned)n;
-    }
+    p->tx_errors += afp_sock_send(p->fd, &p->tx[0][0], PKTIO_FRAME, p->tx_len, p->tx_n);
     p->tx_n = 0;
 }
 

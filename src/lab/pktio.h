@@ -1,4 +1,4 @@
-/* pktio.h — minimal AF_PACKET I/O for the lab's emulators: batched receive (recvmmsg) and send (sendmmsg) on one interface. */
+/* pktio.h — frame batches for the lab's emulators on one interface (the socket is src/io/afpacket's): receive and send queues. */
 #ifndef LAB_PKTIO_H
 #define LAB_PKTIO_H
 

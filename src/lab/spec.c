@@ -2,6 +2,7 @@
 #include "lab/spec.h"
 
 #include "io/instream.h"
+#include "cli/args.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -36,28 +37,12 @@ bool behaviour_parse(const char *text, enum behaviour *out)
 
 bool cidr_parse(const char *text, struct cidr *out)
 {
-    char buf[64];
-    const char *slash = strchr(text, '/');
-    size_t alen = slash ? (size_t)(slash - text) : strlen(text);
-    if (alen == 0 || alen >= sizeof buf)
+    struct ip_prefix p;
+    char why[128];
+    if (!ip_prefix_parse(text, true, &p, why, sizeof why))   /* host bits cleared */
         return false;
-    memcpy(buf, text, alen);
-    buf[alen] = 0;
-    if (!ip_addr_parse(buf, &out->base))
-        return false;
-    unsigned max = out->base.family == AF_INET ? 32 : 128;
-    unsigned len = max;
-    if (slash) {
-        char *end;
-        errno = 0;
-        unsigned long v = strtoul(slash + 1, &end, 10);
-        if (errno || *end || end == slash + 1 || v > max)
-            return false;
-        len = (unsigned)v;
-    }
-    out->len = len;
-    for (unsigned bit = len; bit < max; bit++)
-        out->base.bytes[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+    out->base = p.addr;
+    out->len = p.len;
     return true;
 }
 
@@ -141,29 +126,42 @@ static bool fail(struct parser *ps, const char *fmt, ...)
     return false;
 }
 
-static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
+/* Numbers go through cli/args, so a spec's "bad X 'v': reason" reads like a
+ * command line's; false with that message in ps->err. */
+static bool spec_u64(struct parser *ps, const char *what, const char *text, uint64_t lo, uint64_t hi, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-')
+    char why[128];
+    if (args_parse_u64(text, lo, hi, out, why, sizeof why))
+        return true;
+    return fail(ps, "bad %s '%s': %s", what, text, why);
+}
+
+static bool spec_uint(struct parser *ps, const char *what, const char *text, unsigned lo, unsigned hi, unsigned *out)
+{
+    uint64_t v;
+    if (!spec_u64(ps, what, text, lo, hi, &v))
         return false;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || *end || v > max)
-        return false;
-    *out = v;
+    *out = (unsigned)v;
     return true;
 }
 
-static bool parse_int(const char *s, long min, long max, long *out)
+static bool spec_int(struct parser *ps, const char *what, const char *text, int lo, int hi, int *out)
 {
-    char *end;
-    errno = 0;
+    char why[128];
+    int64_t v;
+    if (!args_parse_i64(text, lo, hi, &v, why, sizeof why))
+        return fail(ps, "bad %s '%s': %s", what, text, why);
+    *out = (int)v;
+    return true;
+}
+
+static bool all_digits(const char *s)
+{
     if (!*s)
         return false;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < min || v > max)
-        return false;
-    *out = v;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
     return true;
 }
 
@@ -177,21 +175,18 @@ static int find_profile(const struct lab_spec *s, const char *name)
 
 static bool parse_ports(struct parser *ps, const char *list, uint16_t *ports, unsigned *n)
 {
-    char buf[128];
-    if (strlen(list) >= sizeof buf)
-        return fail(ps, "port list too long");
-    strcpy(buf, list);
-    *n = 0;
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        unsigned long v;
-        if (!parse_uint(tok, 65535, &v) || v == 0)
-            return fail(ps, "bad port '%s'", tok);
-        if (*n >= SPEC_MAX_PORTS)
-            return fail(ps, "at most %d ports", SPEC_MAX_PORTS);
-        ports[(*n)++] = (uint16_t)v;
+    struct port_list pl;
+    char why[160];
+    if (!args_parse_ports(list, &pl, why, sizeof why))
+        return fail(ps, "bad port list '%s': %s", list, why);
+    if (pl.n > SPEC_MAX_PORTS) {
+        args_ports_free(&pl);
+        return fail(ps, "bad port list '%s': at most %d ports", list, SPEC_MAX_PORTS);
     }
-    if (*n == 0)
-        return fail(ps, "empty port list");
+    for (size_t i = 0; i < pl.n; i++)
+        ports[i] = pl.ports[i];
+    *n = (unsigned)pl.n;
+    args_ports_free(&pl);
     return true;
 }
 
@@ -206,8 +201,10 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox)
         else if (!strcmp(tok, "keyrw")) *mbox |= MBOX_KEYRW;
         else if (!strcmp(tok, "mirror")) *mbox |= MBOX_MIRROR;
         else if (!strcmp(tok, "strip-synack")) *mbox |= MBOX_STRIP_SYNACK;
+        else if (!strcmp(tok, "proxy")) *mbox |= MBOX_PROXY;
+        else if (!strcmp(tok, "prohibit")) *mbox |= MBOX_PROHIBIT;
         else if (!strcmp(tok, "none")) ;
-        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack)", tok);
+        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, proxy, prohibit)", tok);
     }
     return true;
 }
@@ -219,22 +216,22 @@ static bool parse_months(struct parser *ps, const char *v, int *from, int *to)
         return fail(ps, "bad months '%s'", v);
     strcpy(buf, v);
     char *dash = strchr(buf, '-');
-    long a, b;
+    int a = 0, b = 0;
     if (!dash) {
-        if (!parse_int(buf, 0, 100000, &a))
-            return fail(ps, "bad months '%s' (A-B, A-, or A)", v);
-        *from = *to = (int)a;
+        if (!spec_int(ps, "month", buf, 0, SPEC_MAX_MONTH, &a))
+            return false;
+        *from = *to = a;
         return true;
     }
     *dash = 0;
-    if (!parse_int(buf, 0, 100000, &a))
-        return fail(ps, "bad months '%s'", v);
+    if (!spec_int(ps, "month", buf, 0, SPEC_MAX_MONTH, &a))
+        return false;
     if (dash[1] == 0)
         b = 1000000;
-    else if (!parse_int(dash + 1, 0, 100000, &b) || b < a)
-        return fail(ps, "bad months '%s'", v);
-    *from = (int)a;
-    *to = (int)b;
+    else if (!spec_int(ps, "month", dash + 1, a, SPEC_MAX_MONTH, &b))
+        return false;
+    *from = a;
+    *to = b;
     return true;
 }
 
@@ -257,23 +254,23 @@ static bool directive_profile(struct parser *ps, char **tok, int n)
     p->other = BEH_CLOSED;
     p->month_from = 0;
     p->month_to = 1000000;
-    unsigned long w;
-    if (!parse_uint(tok[2], 1000000, &w))
-        return fail(ps, "bad weight '%s'", tok[2]);
-    p->weight = (unsigned)w;
+    if (!spec_uint(ps, "weight", tok[2], 0, 1000000, &p->weight))
+        return false;
     for (int i = 3; i < n; i++) {
         char *eq = strchr(tok[i], '=');
         if (!eq)
             return fail(ps, "expected KEY=VALUE, got '%s'", tok[i]);
         *eq = 0;
         const char *key = tok[i], *val = eq + 1;
-        unsigned long port;
-        if (parse_uint(key, 65535, &port) && port > 0) {
+        unsigned port;
+        if (all_digits(key)) {   /* PORT=BEHAVIOUR */
+            if (!spec_uint(ps, "port", key, 1, 65535, &port))
+                return false;
             if (p->n_ports >= SPEC_MAX_PORTS)
                 return fail(ps, "at most %d ports per profile", SPEC_MAX_PORTS);
             for (unsigned j = 0; j < p->n_ports; j++)
                 if (p->ports[j].port == port)
-                    return fail(ps, "port %lu listed twice", port);
+                    return fail(ps, "port %u listed twice", port);
             p->ports[p->n_ports].port = (uint16_t)port;
             if (!behaviour_parse(val, &p->ports[p->n_ports].beh))
                 return fail(ps, "unknown behaviour '%s' (closed, silent, tcp, kernel-v1, v0, "
@@ -318,15 +315,18 @@ static bool directive_org(struct parser *ps, char **tok, int n)
     o->step = 25;
     o->max = 100;
     for (int i = 4; i < n; i++) {
-        long v;
-        if (!strncmp(tok[i], "start=", 6) && parse_int(tok[i] + 6, 0, 100000, &v))
-            o->start = (int)v;
-        else if (!strncmp(tok[i], "step=", 5) && parse_int(tok[i] + 5, 0, 100, &v))
-            o->step = (unsigned)v;
-        else if (!strncmp(tok[i], "max=", 4) && parse_int(tok[i] + 4, 0, 100, &v))
-            o->max = (unsigned)v;
-        else
+        if (!strncmp(tok[i], "start=", 6)) {
+            if (!spec_int(ps, "start month", tok[i] + 6, 0, SPEC_MAX_MONTH, &o->start))
+                return false;
+        } else if (!strncmp(tok[i], "step=", 5)) {
+            if (!spec_uint(ps, "step percent", tok[i] + 5, 0, 100, &o->step))
+                return false;
+        } else if (!strncmp(tok[i], "max=", 4)) {
+            if (!spec_uint(ps, "max percent", tok[i] + 4, 0, 100, &o->max))
+                return false;
+        } else {
             return fail(ps, "bad org option '%s' (start=MONTH, step=PERCENT, max=PERCENT)", tok[i]);
+        }
     }
     s->n_orgs++;
     return true;
@@ -336,32 +336,37 @@ static bool directive(struct parser *ps, char **tok, int n)
 {
     struct lab_spec *s = ps->spec;
     const char *d = tok[0];
-    unsigned long v;
+    unsigned v;
     if (!strcmp(d, "seed")) {
-        char *end;
-        errno = 0;
-        if (n != 2 || !*tok[1])
+        if (n != 2)
             return fail(ps, "usage: seed NUMBER");
-        s->seed = strtoull(tok[1], &end, 0);
-        if (errno || *end)
-            return fail(ps, "bad seed '%s'", tok[1]);
+        uint64_t seed;
+        if (!spec_u64(ps, "seed", tok[1], 0, UINT64_MAX, &seed))
+            return false;
+        s->seed = seed;
     } else if (!strcmp(d, "routers")) {
-        if (n != 2 || !parse_uint(tok[1], SPEC_MAX_ROUTERS, &v) || v == 0)
+        if (n != 2)
             return fail(ps, "usage: routers N (1..%d)", SPEC_MAX_ROUTERS);
-        s->n_routers = (unsigned)v;
+        if (!spec_uint(ps, "router count", tok[1], 1, SPEC_MAX_ROUTERS, &v))
+            return false;
+        s->n_routers = v;
     } else if (!strcmp(d, "router")) {
-        if (n < 3 || !parse_uint(tok[1], SPEC_MAX_ROUTERS, &v) || v == 0)
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+        if (n < 3)
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
+        if (!spec_uint(ps, "router number", tok[1], 1, SPEC_MAX_ROUTERS, &v))
+            return false;
         struct router *r = &s->routers[v - 1];
         if (!strcmp(tok[2], "quote8") && n == 3) {
             r->kind = ROUTER_QUOTE8;
+        } else if (!strcmp(tok[2], "strip") && n == 3) {
+            r->strip = true;
         } else if (!strcmp(tok[2], "ratelimit") && n == 4) {
-            unsigned long ms;
-            if (!parse_uint(tok[3], 1000000, &ms))
-                return fail(ps, "bad rate limit '%s' (milliseconds)", tok[3]);
+            unsigned ms;
+            if (!spec_uint(ps, "rate limit (milliseconds)", tok[3], 0, 1000000, &ms))
+                return false;
             r->icmp_ratelimit_ms = (int)ms;
         } else {
-            return fail(ps, "usage: router K quote8 | router K ratelimit MS");
+            return fail(ps, "usage: router K quote8 | router K ratelimit MS | router K strip");
         }
     } else if (!strcmp(d, "ports")) {
         if (n != 2)
@@ -386,9 +391,10 @@ static bool directive(struct parser *ps, char **tok, int n)
             s->n_prefixes++;
         }
     } else if (!strcmp(d, "churn")) {
-        if (n != 2 || !parse_uint(tok[1], 100, &v))
+        if (n != 2)
             return fail(ps, "usage: churn PERCENT");
-        s->churn = (unsigned)v;
+        if (!spec_uint(ps, "churn percent", tok[1], 0, 100, &s->churn))
+            return false;
     } else if (!strcmp(d, "site-routers")) {
         if (n != 2 || (strcmp(tok[1], "yes") && strcmp(tok[1], "no")))
             return fail(ps, "usage: site-routers yes|no");
@@ -458,7 +464,7 @@ static bool validate(struct parser *ps)
     if (s->infra4.len > 24 || s->infra6.len > 120)
         return fail(ps, "infra prefixes need at least 256 addresses (/24, /120)");
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
-        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0)
+        if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0 || s->routers[i].strip)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
     char why[256];
     if (!spec_ext_validate(s, why, sizeof why))

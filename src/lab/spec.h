@@ -32,13 +32,16 @@ static inline bool behaviour_emulated(enum behaviour b)
 #define MBOX_KEYRW        0x02  /* emulated: rewrites the v0 key of SYNs */
 #define MBOX_MIRROR       0x04  /* emulated: SYN-ACK without MP_CAPABLE gets the SYN's option echoed */
 #define MBOX_STRIP_SYNACK 0x08  /* kernel TCPOPTSTRIP of option 30 in SYN-ACKs, on the last core router */
-#define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR)
+#define MBOX_PROXY        0x10  /* emulated: answers every SYN itself (a terminating proxy speaking MPTCPv1) */
+#define MBOX_PROHIBIT     0x20  /* kernel: the last core router rejects SYNs with ICMP administratively prohibited */
+#define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR | MBOX_PROXY)
 
 #define SPEC_MAX_PORTS 8
 #define SPEC_MAX_PROFILES 64
 #define SPEC_MAX_PREFIXES 32
 #define SPEC_MAX_ROUTERS 16
 #define SPEC_MAX_ORGS 8
+#define SPEC_MAX_MONTH 100000     /* months are numbered 0 .. SPEC_MAX_MONTH */
 #define SPEC_NAME_LEN 24
 
 struct cidr {
@@ -81,6 +84,7 @@ enum router_kind { ROUTER_KERNEL, ROUTER_QUOTE8 };
 struct router {
     enum router_kind kind;
     int icmp_ratelimit_ms;       /* -1: unlimited (0 in the sysctl) */
+    bool strip;                  /* removes MP_CAPABLE (option 30) from every SYN it forwards */
 };
 
 struct lab_spec {

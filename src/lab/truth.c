@@ -2,7 +2,6 @@
 #include "lab/truth.h"
 
 #include <string.h>
-#include "lab/population.h"
 
 static const char *const truth_verdict_names[TRUTH_COUNT] = {
     "mptcp", "mirrored", "version-mismatch", "malformed", "tcp", "closed", "silent",
@@ -63,21 +62,35 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
     const struct profile *p = &s->profiles[profile];
     /* forward path: kernel strip on the last core router, then the emulated box (key rewrite, mirror record) */
     struct mpc_state syn = {.present = true, .version = version, .our_key = true};
-    if (p->mbox & MBOX_STRIP)
+    bool router_strip = false;   /* `router K strip`: every SYN of the path */
+    for (unsigned k = 0; k < s->n_routers && k < SPEC_MAX_ROUTERS; k++)
+        router_strip |= s->routers[k].strip;
+    if ((p->mbox & MBOX_STRIP) || router_strip)
         syn.present = false;
+    if (p->mbox & MBOX_PROHIBIT)
+        return TRUTH_SILENT; /* the last core router answers ICMP admin-prohibited: no TCP answer */
     if ((p->mbox & MBOX_KEYRW) && syn.present && syn.version == 0)
         syn.our_key = false;
     struct mpc_state recorded = syn;
 
     struct mpc_state sa;
-    enum answer ans = host_answer(profile_port(p, port), &syn, &sa);
+    enum answer ans;
+    if (p->mbox & MBOX_PROXY) {
+        /* the proxy answers in the bridge, before the host: MPTCPv1 to a v1 SYN, plain TCP else */
+        memset(&sa, 0, sizeof sa);
+        if (syn.present && syn.version == 1)
+            sa = (struct mpc_state){.present = true, .version = 1};
+        ans = ANSWER_SYNACK;
+    } else {
+        ans = host_answer(profile_port(p, port), &syn, &sa);
+    }
     if (ans == ANSWER_NONE)
         return TRUTH_SILENT;
     if (ans == ANSWER_RST)
         return TRUTH_CLOSED;
 
     /* way back: the emulated box echoes, then the kernel strips on the last core router */
-    if ((p->mbox & MBOX_MIRROR) && !sa.present && recorded.present) {
+    if ((p->mbox & MBOX_MIRROR) && !(p->mbox & MBOX_PROXY) && !sa.present && recorded.present) {
         sa = recorded;
         sa.echo = true;
     }
@@ -95,35 +108,13 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
     return TRUTH_MPTCP;
 }
 
-struct csv_ctx {
-    const struct lab_spec *s;
-    const struct truth_opts *o;
-    FILE *out;
-};
-
-static bool csv_row(void *user, const struct ip_addr *a, int profile)
+enum truth_answer truth_host_answer(enum behaviour b, bool syn_present, int syn_version, bool *sa_present,
+                                    int *sa_version, bool *sa_malformed)
 {
-    struct csv_ctx *c = user;
-    char text[IP_ADDR_STRLEN];
-    ip_addr_format(a, text, sizeof text);
-    const char *pname = profile >= 0 ? c->s->profiles[profile].name : "absent";
-    for (unsigned i = 0; i < c->o->n_ports; i++)
-        for (int v = 0; v <= 1; v++) {
-            if ((v == 0 && !c->o->v0) || (v == 1 && !c->o->v1))
-                continue;
-            enum truth_verdict vd = truth_verdict_of(c->s, profile, c->o->ports[i], v);
-            if (c->o->with_profile)
-                fprintf(c->out, "%s,%u,%d,%s,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd), pname);
-            else
-                fprintf(c->out, "%s,%u,%d,%s\n", text, c->o->ports[i], v, truth_verdict_name(vd));
-        }
-    return !ferror(c->out);
-}
-
-bool truth_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out)
-{
-    fprintf(out, o->with_profile ? "daddr,dport,probe_version,verdict,profile\n"
-                                 : "daddr,dport,probe_version,verdict\n");
-    struct csv_ctx c = {s, o, out};
-    return population_walk(s, o->month, csv_row, &c) && fflush(out) == 0 && !ferror(out);
+    struct mpc_state syn = {.present = syn_present, .version = syn_version, .our_key = true}, sa;
+    enum answer a = host_answer(b, &syn, &sa);
+    *sa_present = sa.present;
+    *sa_version = sa.version;
+    *sa_malformed = sa.malformed;
+    return a == ANSWER_NONE ? TRUTH_ANSWER_NONE : a == ANSWER_RST ? TRUTH_ANSWER_RST : TRUTH_ANSWER_SYNACK;
 }

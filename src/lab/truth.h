@@ -2,7 +2,6 @@
 #ifndef LAB_TRUTH_H
 #define LAB_TRUTH_H
 
-#include <stdio.h>
 #include "lab/spec.h"
 
 /* The verdicts a correct scanner reports, plus silent (no answer). Spelled
@@ -26,14 +25,11 @@ const char *truth_verdict_name(enum truth_verdict v);
  * SYN through the profile's middleboxes, the host's answer, and the way back. */
 enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint16_t port, int version);
 
-struct truth_opts {
-    int month;
-    const uint16_t *ports;
-    unsigned n_ports;
-    bool v0, v1;
-    bool with_profile;   /* append a `profile` column */
-};
-/* Writes the CSV (header `daddr,dport,probe_version,verdict`). Returns false on write error. */
-bool truth_write_csv(const struct lab_spec *s, const struct truth_opts *o, FILE *out);
+/* The host part of the path model, for the trace truth (truth_trace.c): how
+ * a host of behaviour b answers a SYN whose MP_CAPABLE (of syn_version) is
+ * present or not, and what MP_CAPABLE its SYN-ACK carries. */
+enum truth_answer { TRUTH_ANSWER_NONE, TRUTH_ANSWER_RST, TRUTH_ANSWER_SYNACK };
+enum truth_answer truth_host_answer(enum behaviour b, bool syn_present, int syn_version, bool *sa_present,
+                                    int *sa_version, bool *sa_malformed);
 
 #endif

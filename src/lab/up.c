@@ -506,16 +506,23 @@ static bool firewall_ns(struct plan *p, const struct ns_entry *e)
                            "-A PREROUTING -i %s -d 2001:db8::/32 -m hl --hl-lt 2 -j DROP\nCOMMIT\n",
                       addr_text(&own6, t6), IF_UP);
         }
-        if (e->index != s->n_routers)
-            break;
-        bool any = false;
-        for (unsigned i = 0; i < s->n_profiles; i++)
+        bool last = e->index == s->n_routers;
+        bool any = rt->strip, prohibit = false;
+        for (unsigned i = 0; last && i < s->n_profiles; i++) {
             any |= (s->profiles[i].mbox & (MBOX_STRIP | MBOX_STRIP_SYNACK)) != 0;
-        if (!any)
-            break;
-        tb_printf(&r4, "*mangle\n");
-        tb_printf(&r6, "*mangle\n");
-        for (unsigned i = 0; i < s->n_profiles; i++) {
+            prohibit |= (s->profiles[i].mbox & MBOX_PROHIBIT) != 0;
+        }
+        if (any) {
+            tb_printf(&r4, "*mangle\n");
+            tb_printf(&r6, "*mangle\n");
+        }
+        if (rt->strip) {
+            /* every SYN forwarded here loses the option; this router's own ICMP
+             * quotes what arrived, so the next hop's quote is the first to show it */
+            tb_printf(&r4, "-A FORWARD -p tcp --tcp-flags SYN,ACK SYN -j TCPOPTSTRIP --strip-options 30\n");
+            tb_printf(&r6, "-A FORWARD -p tcp --tcp-flags SYN,ACK SYN -j TCPOPTSTRIP --strip-options 30\n");
+        }
+        for (unsigned i = 0; last && i < s->n_profiles; i++) {
             unsigned m = s->profiles[i].mbox;
             if (m & MBOX_STRIP) {
                 tb_printf(&r4, "-A POSTROUTING -o dn%u -p tcp --tcp-flags SYN,ACK SYN -j TCPOPTSTRIP --strip-options 30\n", i);
@@ -526,8 +533,22 @@ static bool firewall_ns(struct plan *p, const struct ns_entry *e)
                 tb_printf(&r6, "-A FORWARD -i dn%u -p tcp --tcp-flags SYN,ACK SYN,ACK -j TCPOPTSTRIP --strip-options 30\n", i);
             }
         }
-        tb_printf(&r4, "COMMIT\n");
-        tb_printf(&r6, "COMMIT\n");
+        if (any) {
+            tb_printf(&r4, "COMMIT\n");
+            tb_printf(&r6, "COMMIT\n");
+        }
+        if (prohibit) {
+            /* a firewall: SYNs toward the profile are refused with ICMP type 3 code 13 / ICMPv6 type 1 code 1 */
+            tb_printf(&r4, "*filter\n");
+            tb_printf(&r6, "*filter\n");
+            for (unsigned i = 0; i < s->n_profiles; i++)
+                if (s->profiles[i].mbox & MBOX_PROHIBIT) {
+                    tb_printf(&r4, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN -j REJECT --reject-with icmp-admin-prohibited\n", i);
+                    tb_printf(&r6, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN -j REJECT --reject-with icmp6-adm-prohibited\n", i);
+                }
+            tb_printf(&r4, "COMMIT\n");
+            tb_printf(&r6, "COMMIT\n");
+        }
         break;
     }
     case NS_HOST: {

@@ -112,8 +112,12 @@ bool ip_prefix_parse(const char *text, bool allow_host_bits, struct ip_prefix *o
     if (slash) {
         char *end;
         const char *l = slash + 1;
-        if (*l < '0' || *l > '9' || (plen = strtoul(l, &end, 10), *end) || plen > max) {
-            snprintf(why, whylen, "prefix length '%s' is not 0-%u", l, max);
+        if (*l < '0' || *l > '9' || strlen(l) > 3 || (plen = strtoul(l, &end, 10), *end)) {
+            snprintf(why, whylen, "bad prefix length '%s' (0-%u)", l, max);
+            return false;
+        }
+        if (plen > max) {
+            snprintf(why, whylen, "prefix length /%lu exceeds %u", plen, max);
             return false;
         }
     }
@@ -143,4 +147,21 @@ const char *ip_prefix_format(const struct ip_prefix *p, char *buf, size_t len)
     char a[IP_ADDR_STRLEN];
     snprintf(buf, len, "%s/%u", ip_addr_format(&p->addr, a, sizeof a), p->len);
     return buf;
+}
+
+unsigned ip_addr_sockaddr(const struct ip_addr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    if (a->family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        memcpy(&s6->sin6_addr, a->bytes, 16);
+        return sizeof *s6;
+    }
+    struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons(port);
+    memcpy(&s4->sin_addr, a->bytes, 4);
+    return sizeof *s4;
 }

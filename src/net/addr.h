@@ -38,6 +38,10 @@ const char *ip_prefix_format(const struct ip_prefix *p, char *buf, size_t len);
 /* -1, 0, 1 ordering: IPv4 before IPv6, then by bytes (for sorting and ranges). */
 int ip_addr_compare(const struct ip_addr *a, const struct ip_addr *b);
 
+/* The socket address of a:port (sockaddr_in or sockaddr_in6) in ss; returns its length. */
+struct sockaddr_storage;
+unsigned ip_addr_sockaddr(const struct ip_addr *a, uint16_t port, struct sockaddr_storage *ss);
+
 /* Address length on the wire: 4 or 16. */
 static inline size_t ip_addr_len(const struct ip_addr *a) { return a->family == 10 /* AF_INET6 */ ? 16 : 4; }
 

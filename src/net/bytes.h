@@ -1,7 +1,8 @@
-/* bytes.h — unaligned big-endian loads/stores used by every encoder and decoder. */
+/* bytes.h — unaligned big-endian loads/stores used by every encoder and decoder, and the one hex dumper. */
 #ifndef NET_BYTES_H
 #define NET_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -23,6 +24,18 @@ static inline void store_be64(uint8_t *p, uint64_t v)
 {
     store_be32(p, (uint32_t)(v >> 32));
     store_be32(p + 4, (uint32_t)v);
+}
+
+/* Writes n bytes as 2n lowercase hex digits at dst (no terminator) and
+ * returns dst + 2n: every hex dump of the tool (records, JSON, text) is this. */
+static inline char *hex_encode(char *dst, const uint8_t *src, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        *dst++ = digits[src[i] >> 4];
+        *dst++ = digits[src[i] & 15];
+    }
+    return dst;
 }
 
 #endif

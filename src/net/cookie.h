@@ -1,18 +1,17 @@
-/* cookie.h — keyed validation cookies (AES-128 via OpenSSL) so a stateless scanner recognises its own probes' answers. */
+/* cookie.h — keyed validation cookies (AES-128) so a stateless scanner recognises its own probes' answers. */
 #ifndef NET_COOKIE_H
 #define NET_COOKIE_H
 
 #include <stdint.h>
 #include "net/addr.h"
 
-struct cookie_ctx;   /* opaque; holds an initialised cipher */
+struct cookie_ctx;   /* opaque; two expanded AES keys, read-only after cookie_new */
 
 /* Creates a context keyed with 16 bytes (NULL: random key from the OS). */
 struct cookie_ctx *cookie_new(const uint8_t key[16]);
 void cookie_free(struct cookie_ctx *c);
 /* An independent context with the same key. (Not needed for threads:
- * cookie_compute may run on one context from many threads at once, each
- * thread encrypting with its own copy of the cipher state.) */
+ * cookie_compute only reads the context, so many threads may share one.) */
 struct cookie_ctx *cookie_dup(const struct cookie_ctx *c);
 /* 128 pseudo-random bits bound to (probe src, probe dst, dst port). The
  * scanner puts word[0] in the SYN's sequence number, derives the source port

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "net/bytes.h"
+#include "net/packet.h"
 #include "net/tcpopt.h"
 
 const char *mptcp_subtype_name(unsigned subtype)
@@ -46,28 +47,30 @@ static void decode_capable(struct cursor *c, uint8_t len)
 {
     struct mptcp_opt *o = c->o;
     o->version = c->p[2] & 0x0f;
-    if (!fits(c, 3, 1))
+    if (!fits(c, MPTCP_HEADER_LEN, 1))
         return;
-    o->flags = c->p[3];
+    o->flags = c->p[MPTCP_HEADER_LEN];
     o->has_flags = true;
-    if (len != 4 && len != 12 && len != 20 && len != 22 && len != 24) {
+    if (len != MPTCP_CAPABLE_V1_SYN_LEN && len != MPTCP_CAPABLE_SYNACK_LEN && len != MPTCP_CAPABLE_ACK_LEN &&
+        len != MPTCP_CAPABLE_ACK_DATA_LEN && len != MPTCP_CAPABLE_ACK_DATA_CSUM_LEN) {
         o->truncated = true;
         return;
     }
-    if (len >= 12 && fits(c, 4, 8)) {
-        o->sendkey = load_be64(c->p + 4);
+    /* each longer layout appends one field to the previous one */
+    if (len >= MPTCP_CAPABLE_SYNACK_LEN && fits(c, MPTCP_CAPABLE_V1_SYN_LEN, MPTCP_KEY_LEN)) {
+        o->sendkey = load_be64(c->p + MPTCP_CAPABLE_V1_SYN_LEN);
         o->has_sendkey = true;
     }
-    if (len >= 20 && fits(c, 12, 8)) {
-        o->recvkey = load_be64(c->p + 12);
+    if (len >= MPTCP_CAPABLE_ACK_LEN && fits(c, MPTCP_CAPABLE_SYNACK_LEN, MPTCP_KEY_LEN)) {
+        o->recvkey = load_be64(c->p + MPTCP_CAPABLE_SYNACK_LEN);
         o->has_recvkey = true;
     }
-    if (len >= 22 && fits(c, 20, 2)) {
-        o->datalvllen = load_be16(c->p + 20);
+    if (len >= MPTCP_CAPABLE_ACK_DATA_LEN && fits(c, MPTCP_CAPABLE_ACK_LEN, MPTCP_DSS_DATALEN_LEN)) {
+        o->datalvllen = load_be16(c->p + MPTCP_CAPABLE_ACK_LEN);
         o->has_datalvllen = true;
     }
-    if (len >= 24 && fits(c, 22, 2)) {
-        o->checksum = load_be16(c->p + 22);
+    if (len >= MPTCP_CAPABLE_ACK_DATA_CSUM_LEN && fits(c, MPTCP_CAPABLE_ACK_DATA_LEN, MPTCP_DSS_CHECKSUM_LEN)) {
+        o->checksum = load_be16(c->p + MPTCP_CAPABLE_ACK_DATA_LEN);
         o->has_checksum = true;
     }
 }
@@ -75,91 +78,89 @@ static void decode_capable(struct cursor *c, uint8_t len)
 static void decode_join(struct cursor *c, uint8_t len)
 {
     struct mptcp_opt *o = c->o;
-    if (len == 24) {
+    const size_t body = MPTCP_HEADER_LEN + 1;   /* after the address ID / reserved octet */
+    if (len == MPTCP_JOIN_ACK_LEN) {
         /* third ACK: 12 reserved bits (no B flag), then the full HMAC */
-        if (fits(c, 3, 1)) {
+        if (fits(c, MPTCP_HEADER_LEN, 1)) {
             o->reserved = load_be16(c->p + 2) & 0x0fff;
             o->has_reserved = true;
         }
-        if (fits(c, 4, 20)) {
-            memcpy(o->sendhmac, c->p + 4, 20);
+        if (fits(c, body, MPTCP_JOIN_HMAC_LEN)) {
+            memcpy(o->sendhmac, c->p + body, MPTCP_JOIN_HMAC_LEN);
             o->has_sendhmac = true;
         }
         return;
     }
-    if (len != 12 && len != 16) {
+    if (len != MPTCP_JOIN_SYN_LEN && len != MPTCP_JOIN_SYNACK_LEN) {
         o->truncated = true; /* no MP_JOIN layout: not even the flags are known to mean B */
         return;
     }
     o->flags = c->p[2] & 0x0f;
     o->has_flags = true;
-    if (fits(c, 3, 1)) {
-        o->addrid = c->p[3];
+    if (fits(c, MPTCP_HEADER_LEN, 1)) {
+        o->addrid = c->p[MPTCP_HEADER_LEN];
         o->has_addrid = true;
     }
-    switch (len) {
-    case 12: /* SYN */
-        if (fits(c, 4, 4)) {
-            o->recvtok = load_be32(c->p + 4);
+    if (len == MPTCP_JOIN_SYN_LEN) {          /* receiver's token, sender's random number */
+        if (fits(c, body, sizeof o->recvtok)) {
+            o->recvtok = load_be32(c->p + body);
             o->has_recvtok = true;
         }
-        if (fits(c, 8, 4)) {
-            o->sendrand = load_be32(c->p + 8);
+        if (fits(c, body + sizeof o->recvtok, sizeof o->sendrand)) {
+            o->sendrand = load_be32(c->p + body + sizeof o->recvtok);
             o->has_sendrand = true;
         }
-        break;
-    case 16: /* SYN-ACK */
-        if (fits(c, 4, 8)) {
-            o->sendtrunchmac = load_be64(c->p + 4);
+    } else {                                  /* SYN-ACK: truncated HMAC, random number */
+        if (fits(c, body, sizeof o->sendtrunchmac)) {
+            o->sendtrunchmac = load_be64(c->p + body);
             o->has_sendtrunchmac = true;
         }
-        if (fits(c, 12, 4)) {
-            o->sendrand = load_be32(c->p + 12);
+        if (fits(c, body + sizeof o->sendtrunchmac, sizeof o->sendrand)) {
+            o->sendrand = load_be32(c->p + body + sizeof o->sendtrunchmac);
             o->has_sendrand = true;
         }
-        break;
     }
 }
 
 static void decode_dss(struct cursor *c, uint8_t len)
 {
     struct mptcp_opt *o = c->o;
-    if (!fits(c, 3, 1))
+    if (!fits(c, MPTCP_HEADER_LEN, 1))
         return;
-    o->flags = c->p[3];
+    o->flags = c->p[MPTCP_HEADER_LEN];
     o->has_flags = true;
-    size_t off = 4;
+    size_t off = MPTCP_DSS_BASE_LEN;
     if (o->flags & MPTCP_DSS_A) {
-        size_t w = (o->flags & MPTCP_DSS_a) ? 8 : 4;
+        size_t w = (o->flags & MPTCP_DSS_a) ? MPTCP_DSS_ACK64_LEN : MPTCP_DSS_ACK32_LEN;
         if (!fits(c, off, w))
             return;
-        o->rawdataack = w == 8 ? load_be64(c->p + off) : load_be32(c->p + off);
+        o->rawdataack = w == MPTCP_DSS_ACK64_LEN ? load_be64(c->p + off) : load_be32(c->p + off);
         o->has_dataack = true;
         off += w;
     }
     if (o->flags & MPTCP_DSS_M) {
-        size_t w = (o->flags & MPTCP_DSS_m) ? 8 : 4;
+        size_t w = (o->flags & MPTCP_DSS_m) ? MPTCP_DSS_DSN64_LEN : MPTCP_DSS_DSN32_LEN;
         if (!fits(c, off, w))
             return;
-        o->rawdataseqno = w == 8 ? load_be64(c->p + off) : load_be32(c->p + off);
+        o->rawdataseqno = w == MPTCP_DSS_DSN64_LEN ? load_be64(c->p + off) : load_be32(c->p + off);
         o->has_dsn = true;
         off += w;
-        if (!fits(c, off, 4))
+        if (!fits(c, off, MPTCP_DSS_SSN_LEN))
             return;
         o->subflowseqno = load_be32(c->p + off);
         o->has_subflowseqno = true;
-        off += 4;
-        if (!fits(c, off, 2))
+        off += MPTCP_DSS_SSN_LEN;
+        if (!fits(c, off, MPTCP_DSS_DATALEN_LEN))
             return;
         o->datalvllen = load_be16(c->p + off);
         o->has_datalvllen = true;
-        off += 2;
+        off += MPTCP_DSS_DATALEN_LEN;
         /* The checksum is there exactly when the length leaves room for it
          * (RFC 8684 §3.3: negotiated per connection, visible only in length). */
-        if (len >= off + 2 && fits(c, off, 2)) {
+        if (len >= off + MPTCP_DSS_CHECKSUM_LEN && fits(c, off, MPTCP_DSS_CHECKSUM_LEN)) {
             o->checksum = load_be16(c->p + off);
             o->has_checksum = true;
-            off += 2;
+            off += MPTCP_DSS_CHECKSUM_LEN;
         }
     }
     if (len != off)
@@ -181,45 +182,49 @@ static void decode_add_addr(struct cursor *c, uint8_t len)
         o->flags = o->echo;
         o->has_echo = true;
     }
-    if (fits(c, 3, 1)) {
-        o->addrid = c->p[3];
+    if (fits(c, MPTCP_HEADER_LEN, 1)) {
+        o->addrid = c->p[MPTCP_HEADER_LEN];
         o->has_addrid = true;
     }
     /* The address family, port and HMAC are all told by the length alone:
-     * IPv4 8, +port 10, +HMAC 16, both 18; IPv6 20, 22, 28, 30. */
-    size_t alen, off = 4;
-    bool port, hmac;
-    switch (len) {
-    case 8: alen = 4; port = false; hmac = false; break;
-    case 10: alen = 4; port = true; hmac = false; break;
-    case 16: alen = 4; port = false; hmac = true; break;
-    case 18: alen = 4; port = true; hmac = true; break;
-    case 20: alen = 16; port = false; hmac = false; break;
-    case 22: alen = 16; port = true; hmac = false; break;
-    case 28: alen = 16; port = false; hmac = true; break;
-    case 30: alen = 16; port = true; hmac = true; break;
-    default:
+     * an IPv4 or IPv6 address, then optionally a port, then optionally the
+     * truncated HMAC (IPv4 8, 10, 16, 18; IPv6 20, 22, 28, 30). */
+    size_t alen = 0, off = MPTCP_ADD_ADDR_BASE_LEN;
+    bool port = false, hmac = false, known = false;
+    for (int fam = 0; fam < 2 && !known; fam++) {
+        size_t base = fam ? MPTCP_ADD_ADDR_V6_LEN : MPTCP_ADD_ADDR_V4_LEN;
+        for (int extra = 0; extra < 4 && !known; extra++) {
+            size_t l = base + (extra & 1 ? MPTCP_ADD_ADDR_PORT_LEN : 0) + (extra & 2 ? MPTCP_ADD_ADDR_HMAC_LEN : 0);
+            if (l == len) {
+                known = true;
+                alen = base - MPTCP_ADD_ADDR_BASE_LEN;
+                port = extra & 1;
+                hmac = extra & 2;
+            }
+        }
+    }
+    if (!known) {
         o->truncated = true;
         return;
     }
     if (!fits(c, off, alen))
         return;
-    if (alen == 4) {
-        memcpy(o->ipv4, c->p + off, 4);
+    if (alen == sizeof o->ipv4) {
+        memcpy(o->ipv4, c->p + off, alen);
         o->has_ipv4 = true;
     } else {
-        memcpy(o->ipv6, c->p + off, 16);
+        memcpy(o->ipv6, c->p + off, alen);
         o->has_ipv6 = true;
     }
     off += alen;
     if (port) {
-        if (!fits(c, off, 2))
+        if (!fits(c, off, MPTCP_ADD_ADDR_PORT_LEN))
             return;
         o->port = load_be16(c->p + off);
         o->has_port = true;
-        off += 2;
+        off += MPTCP_ADD_ADDR_PORT_LEN;
     }
-    if (hmac && fits(c, off, 8)) {
+    if (hmac && fits(c, off, MPTCP_ADD_ADDR_HMAC_LEN)) {
         o->sendtrunchmac = load_be64(c->p + off);
         o->has_sendtrunchmac = true;
     }
@@ -228,9 +233,9 @@ static void decode_add_addr(struct cursor *c, uint8_t len)
 static void decode_remove_addr(struct cursor *c, uint8_t len)
 {
     struct mptcp_opt *o = c->o;
-    if (len < 4)
+    if (len < MPTCP_REMOVE_ADDR_BASE_LEN + 1)
         o->truncated = true; /* RFC: at least one address ID */
-    for (size_t off = 3; off < len; off++) {
+    for (size_t off = MPTCP_REMOVE_ADDR_BASE_LEN; off < len; off++) {
         if (!fits(c, off, 1))
             return;
         if (o->n_remove_ids == MPTCP_MAX_REMOVE_IDS) {
@@ -246,29 +251,31 @@ static void decode_prio(struct cursor *c, uint8_t len)
     struct mptcp_opt *o = c->o;
     o->flags = c->p[2] & 0x0f;
     o->has_flags = true;
-    if (len == 4) {
-        if (fits(c, 3, 1)) {
-            o->addrid = c->p[3];
+    if (len == MPTCP_PRIO_ADDRID_LEN) {
+        if (fits(c, MPTCP_HEADER_LEN, 1)) {
+            o->addrid = c->p[MPTCP_HEADER_LEN];
             o->has_addrid = true;
         }
-    } else if (len != 3) {
+    } else if (len != MPTCP_PRIO_LEN) {
         o->truncated = true;
     }
 }
 
-/* MP_FAIL and MP_FASTCLOSE share a shape: 12 reserved bits, then 8 octets. */
+/* MP_FAIL and MP_FASTCLOSE share a shape (MPTCP_FAIL_LEN == MPTCP_FASTCLOSE_LEN):
+ * 12 reserved bits, then 8 octets. */
 static bool decode_reserved_u64(struct cursor *c, uint8_t len, uint64_t *v)
 {
     struct mptcp_opt *o = c->o;
-    if (!fits(c, 3, 1))
+    const size_t body = MPTCP_HEADER_LEN + 1;
+    if (!fits(c, MPTCP_HEADER_LEN, 1))
         return false;
     o->reserved = load_be16(c->p + 2) & 0x0fff;
     o->has_reserved = true;
-    if (len != 12)
+    if (len != MPTCP_FAIL_LEN)
         o->truncated = true;
-    if (len < 12 || !fits(c, 4, 8))
+    if (len < MPTCP_FAIL_LEN || !fits(c, body, sizeof *v))
         return false;
-    *v = load_be64(c->p + 4);
+    *v = load_be64(c->p + body);
     return true;
 }
 
@@ -277,20 +284,19 @@ static void decode_tcprst(struct cursor *c, uint8_t len)
     struct mptcp_opt *o = c->o;
     o->flags = c->p[2] & 0x0f;
     o->has_flags = true;
-    if (len != 4)
+    if (len != MPTCP_TCPRST_LEN)
         o->truncated = true;
-    if (len >= 4 && fits(c, 3, 1)) {
-        o->reason = c->p[3];
+    if (len >= MPTCP_TCPRST_LEN && fits(c, MPTCP_HEADER_LEN, 1)) {
+        o->reason = c->p[MPTCP_HEADER_LEN];
         o->has_reason = true;
     }
 }
 
-bool mptcp_decode(const uint8_t *opt, size_t avail, uint8_t tcp_flags, struct mptcp_opt *out)
+bool mptcp_opt_decode(const uint8_t *opt, size_t avail, struct mptcp_opt *out)
 {
-    (void)tcp_flags; /* every layout is told apart by its length byte */
     memset(out, 0, sizeof(*out));
     out->version = -1;
-    if (!opt || avail < 3 || opt[0] != 30)
+    if (!opt || avail < MPTCP_HEADER_LEN || opt[0] != TCPOPT_MPTCP)
         return false;
     uint8_t len = opt[1];
     struct cursor c = {.p = opt, .n = avail < len ? avail : len, .o = out};
@@ -298,9 +304,9 @@ bool mptcp_decode(const uint8_t *opt, size_t avail, uint8_t tcp_flags, struct mp
     out->raw = opt;
     out->raw_len = c.n;
     out->subtype = opt[2] >> 4;
-    if (len < 3) {
+    if (len < MPTCP_HEADER_LEN) {
         out->truncated = true;
-        c.n = avail < 3 ? avail : 3; /* the subtype octet is there; nothing else belongs to the option */
+        c.n = MPTCP_HEADER_LEN; /* the subtype octet is there (avail >= 3); nothing else belongs to the option */
         out->raw_len = c.n;
         return true;
     }
@@ -329,63 +335,67 @@ bool mptcp_decode(const uint8_t *opt, size_t avail, uint8_t tcp_flags, struct mp
 
 static size_t put_header(uint8_t *buf, size_t len, uint8_t subtype, uint8_t nibble)
 {
-    buf[0] = 30;
+    buf[0] = TCPOPT_MPTCP;
     buf[1] = (uint8_t)len;
     buf[2] = (uint8_t)(subtype << 4 | (nibble & 0x0f));
-    return 3;
+    return MPTCP_HEADER_LEN;
 }
 
 static size_t encode_capable(const struct mptcp_opt *o, uint8_t *b, size_t cap)
 {
-    /* has_flags and the other later-added has_* bits are not required: the
-     * first contract's callers do not know them. */
+    /* the flags octet is always written: has_flags is not required */
     if (o->version < 0 || o->version > 15)
         return 0;
     if ((o->has_recvkey && !o->has_sendkey) || (o->has_datalvllen && !o->has_recvkey) ||
         (o->has_checksum && !o->has_datalvllen))
         return 0;
-    size_t len = o->has_checksum ? 24 : o->has_datalvllen ? 22 : o->has_recvkey ? 20 : o->has_sendkey ? 12 : 4;
+    size_t len = o->has_checksum     ? MPTCP_CAPABLE_ACK_DATA_CSUM_LEN
+                 : o->has_datalvllen ? MPTCP_CAPABLE_ACK_DATA_LEN
+                 : o->has_recvkey    ? MPTCP_CAPABLE_ACK_LEN
+                 : o->has_sendkey    ? MPTCP_CAPABLE_SYNACK_LEN
+                                     : MPTCP_CAPABLE_V1_SYN_LEN;
     if (cap < len)
         return 0;
     put_header(b, len, MPTCP_SUB_CAPABLE, (uint8_t)o->version);
-    b[3] = o->flags;
+    b[MPTCP_HEADER_LEN] = o->flags;
     if (o->has_sendkey)
-        store_be64(b + 4, o->sendkey);
+        store_be64(b + MPTCP_CAPABLE_V1_SYN_LEN, o->sendkey);
     if (o->has_recvkey)
-        store_be64(b + 12, o->recvkey);
+        store_be64(b + MPTCP_CAPABLE_SYNACK_LEN, o->recvkey);
     if (o->has_datalvllen)
-        store_be16(b + 20, o->datalvllen);
+        store_be16(b + MPTCP_CAPABLE_ACK_LEN, o->datalvllen);
     if (o->has_checksum)
-        store_be16(b + 22, o->checksum);
+        store_be16(b + MPTCP_CAPABLE_ACK_DATA_LEN, o->checksum);
     return len;
 }
 
 static size_t encode_join(const struct mptcp_opt *o, uint8_t *b, size_t cap)
 {
     size_t len;
+    const size_t body = MPTCP_HEADER_LEN + 1;
     if (o->has_recvtok && o->has_sendrand && o->has_addrid && !o->has_sendtrunchmac && !o->has_sendhmac)
-        len = 12;
+        len = MPTCP_JOIN_SYN_LEN;
     else if (o->has_sendtrunchmac && o->has_sendrand && o->has_addrid && !o->has_recvtok && !o->has_sendhmac)
-        len = 16;
+        len = MPTCP_JOIN_SYNACK_LEN;
     else if (o->has_sendhmac && o->reserved <= 0x0fff && !o->has_addrid && !o->has_sendrand && !o->has_recvtok &&
              !o->has_sendtrunchmac)
-        len = 24;
+        len = MPTCP_JOIN_ACK_LEN;
     else
         return 0;
     if (cap < len)
         return 0;
-    put_header(b, len, MPTCP_SUB_JOIN, len == 24 ? (uint8_t)(o->reserved >> 8) : o->flags);
-    if (len == 12) {
-        b[3] = o->addrid;
-        store_be32(b + 4, o->recvtok);
-        store_be32(b + 8, o->sendrand);
-    } else if (len == 16) {
-        b[3] = o->addrid;
-        store_be64(b + 4, o->sendtrunchmac);
-        store_be32(b + 12, o->sendrand);
+    put_header(b, len, MPTCP_SUB_JOIN, len == MPTCP_JOIN_ACK_LEN ? (uint8_t)(o->reserved >> 8) : o->flags);
+    if (len == MPTCP_JOIN_SYN_LEN) {
+        b[MPTCP_HEADER_LEN] = o->addrid;
+        store_be32(b + body, o->recvtok);
+        store_be32(b + body + sizeof o->recvtok, o->sendrand);
+    } else if (len == MPTCP_JOIN_SYNACK_LEN) {
+        b[MPTCP_HEADER_LEN] = o->addrid;
+        store_be64(b + body, o->sendtrunchmac);
+        store_be32(b + body + sizeof o->sendtrunchmac, o->sendrand);
     } else {
-        b[3] = (uint8_t)o->reserved;
-        memcpy(b + 4, o->sendhmac, 20);
+        b[MPTCP_HEADER_LEN] = (uint8_t)o->reserved;
+        memcpy(b + body, o->sendhmac, MPTCP_JOIN_HMAC_LEN);
     }
     return len;
 }
@@ -395,36 +405,40 @@ static size_t encode_dss(const struct mptcp_opt *o, uint8_t *b, size_t cap)
     bool ack = o->flags & MPTCP_DSS_A, map = o->flags & MPTCP_DSS_M;
     if (ack != o->has_dataack || map != o->has_dsn || (o->has_checksum && !map))
         return 0;
-    size_t ackw = (o->flags & MPTCP_DSS_a) ? 8 : 4, dsnw = (o->flags & MPTCP_DSS_m) ? 8 : 4;
-    if (ack && ackw == 4 && o->rawdataack > UINT32_MAX)
+    size_t ackw = (o->flags & MPTCP_DSS_a) ? MPTCP_DSS_ACK64_LEN : MPTCP_DSS_ACK32_LEN;
+    size_t dsnw = (o->flags & MPTCP_DSS_m) ? MPTCP_DSS_DSN64_LEN : MPTCP_DSS_DSN32_LEN;
+    if (ack && ackw == MPTCP_DSS_ACK32_LEN && o->rawdataack > UINT32_MAX)
         return 0;
-    if (map && dsnw == 4 && o->rawdataseqno > UINT32_MAX)
+    if (map && dsnw == MPTCP_DSS_DSN32_LEN && o->rawdataseqno > UINT32_MAX)
         return 0;
-    size_t len = 4 + (ack ? ackw : 0) + (map ? dsnw + 6 : 0) + (o->has_checksum ? 2 : 0);
+    size_t len = MPTCP_DSS_BASE_LEN + (ack ? ackw : 0) +
+                 (map ? dsnw + MPTCP_DSS_SSN_LEN + MPTCP_DSS_DATALEN_LEN : 0) +
+                 (o->has_checksum ? MPTCP_DSS_CHECKSUM_LEN : 0);
     if (cap < len)
         return 0;
     put_header(b, len, MPTCP_SUB_DSS, 0);
-    b[3] = o->flags;
-    size_t off = 4;
+    b[MPTCP_HEADER_LEN] = o->flags;
+    size_t off = MPTCP_DSS_BASE_LEN;
     if (ack) {
-        if (ackw == 8)
+        if (ackw == MPTCP_DSS_ACK64_LEN)
             store_be64(b + off, o->rawdataack);
         else
             store_be32(b + off, (uint32_t)o->rawdataack);
         off += ackw;
     }
     if (map) {
-        if (dsnw == 8)
+        if (dsnw == MPTCP_DSS_DSN64_LEN)
             store_be64(b + off, o->rawdataseqno);
         else
             store_be32(b + off, (uint32_t)o->rawdataseqno);
         off += dsnw;
         store_be32(b + off, o->subflowseqno);
-        store_be16(b + off + 4, o->datalvllen);
-        off += 6;
+        off += MPTCP_DSS_SSN_LEN;
+        store_be16(b + off, o->datalvllen);
+        off += MPTCP_DSS_DATALEN_LEN;
         if (o->has_checksum) {
             store_be16(b + off, o->checksum);
-            off += 2;
+            off += MPTCP_DSS_CHECKSUM_LEN;
         }
     }
     return off;
@@ -441,28 +455,27 @@ static size_t encode_add_addr(const struct mptcp_opt *o, uint8_t *b, size_t cap)
         return 0;
     if (!o->has_addrid || o->has_ipv4 == o->has_ipv6)
         return 0;
-    size_t alen = o->has_ipv4 ? 4 : 16;
-    size_t len = 4 + alen + (o->has_port ? 2 : 0) + (o->has_sendtrunchmac ? 8 : 0);
+    size_t base = o->has_ipv4 ? MPTCP_ADD_ADDR_V4_LEN : MPTCP_ADD_ADDR_V6_LEN;
+    size_t len = base + (o->has_port ? MPTCP_ADD_ADDR_PORT_LEN : 0) + (o->has_sendtrunchmac ? MPTCP_ADD_ADDR_HMAC_LEN : 0);
     if (cap < len)
         return 0;
     put_header(b, len, MPTCP_SUB_ADD_ADDR, nibble);
-    b[3] = o->addrid;
-    memcpy(b + 4, o->has_ipv4 ? o->ipv4 : o->ipv6, alen);
-    size_t off = 4 + alen;
+    b[MPTCP_HEADER_LEN] = o->addrid;
+    memcpy(b + MPTCP_ADD_ADDR_BASE_LEN, o->has_ipv4 ? o->ipv4 : o->ipv6, base - MPTCP_ADD_ADDR_BASE_LEN);
+    size_t off = base;
     if (o->has_port) {
         store_be16(b + off, o->port);
-        off += 2;
+        off += MPTCP_ADD_ADDR_PORT_LEN;
     }
     if (o->has_sendtrunchmac) {
         store_be64(b + off, o->sendtrunchmac);
-        off += 8;
+        off += MPTCP_ADD_ADDR_HMAC_LEN;
     }
     return off;
 }
 
-size_t mptcp_encode(const struct mptcp_opt *o, uint8_t tcp_flags, uint8_t *buf, size_t cap)
+size_t mptcp_opt_encode(const struct mptcp_opt *o, uint8_t *buf, size_t cap)
 {
-    (void)tcp_flags; /* the layout follows from the fields; the length byte tells receivers */
     if (!o || !buf || o->truncated)
         return 0;
     switch (o->subtype) {
@@ -471,64 +484,73 @@ size_t mptcp_encode(const struct mptcp_opt *o, uint8_t tcp_flags, uint8_t *buf, 
     case MPTCP_SUB_DSS: return encode_dss(o, buf, cap);
     case MPTCP_SUB_ADD_ADDR: return encode_add_addr(o, buf, cap);
     case MPTCP_SUB_REMOVE_ADDR: {
-        size_t len = 3 + (size_t)o->n_remove_ids;
+        size_t len = MPTCP_REMOVE_ADDR_BASE_LEN + (size_t)o->n_remove_ids;
         if (o->n_remove_ids == 0 || o->n_remove_ids > MPTCP_MAX_REMOVE_IDS || cap < len)
             return 0;
         put_header(buf, len, MPTCP_SUB_REMOVE_ADDR, 0);
-        memcpy(buf + 3, o->remove_ids, o->n_remove_ids);
+        memcpy(buf + MPTCP_REMOVE_ADDR_BASE_LEN, o->remove_ids, o->n_remove_ids);
         return len;
     }
     case MPTCP_SUB_PRIO: {
-        size_t len = o->has_addrid ? 4 : 3;
+        size_t len = o->has_addrid ? MPTCP_PRIO_ADDRID_LEN : MPTCP_PRIO_LEN;
         if (cap < len)
             return 0;
         put_header(buf, len, MPTCP_SUB_PRIO, o->flags);
         if (o->has_addrid)
-            buf[3] = o->addrid;
+            buf[MPTCP_HEADER_LEN] = o->addrid;
         return len;
     }
     case MPTCP_SUB_FAIL:
     case MPTCP_SUB_FASTCLOSE: {
         bool fail = o->subtype == MPTCP_SUB_FAIL;
-        if (cap < 12 || (fail ? !o->has_dsn : !o->has_recvkey) || o->reserved > 0x0fff)
+        if (cap < MPTCP_FAIL_LEN || (fail ? !o->has_dsn : !o->has_recvkey) || o->reserved > 0x0fff)
             return 0;
-        put_header(buf, 12, o->subtype, (uint8_t)(o->reserved >> 8));
-        buf[3] = (uint8_t)o->reserved;
-        store_be64(buf + 4, fail ? o->rawdataseqno : o->recvkey);
-        return 12;
+        put_header(buf, MPTCP_FAIL_LEN, o->subtype, (uint8_t)(o->reserved >> 8));
+        buf[MPTCP_HEADER_LEN] = (uint8_t)o->reserved;
+        store_be64(buf + MPTCP_HEADER_LEN + 1, fail ? o->rawdataseqno : o->recvkey);
+        return MPTCP_FAIL_LEN;
     }
     case MPTCP_SUB_TCPRST:
-        if (cap < 4)
+        if (cap < MPTCP_TCPRST_LEN)
             return 0;
-        put_header(buf, 4, MPTCP_SUB_TCPRST, o->flags);
-        buf[3] = o->reason;
-        return 4;
+        put_header(buf, MPTCP_TCPRST_LEN, MPTCP_SUB_TCPRST, o->flags);
+        buf[MPTCP_HEADER_LEN] = o->reason;
+        return MPTCP_TCPRST_LEN;
     default:
         return 0;
     }
 }
 
+size_t mptcp_put_capable_len(uint8_t *buf, uint8_t len, uint8_t version, uint8_t flags, uint64_t key)
+{
+    if (len < MPTCP_CAPABLE_V1_SYN_LEN || len > MPTCP_CAPABLE_ACK_DATA_CSUM_LEN)
+        return 0;
+    uint8_t field[MPTCP_CAPABLE_ACK_DATA_CSUM_LEN - MPTCP_CAPABLE_V1_SYN_LEN] = {0};
+    store_be64(field, key);
+    put_header(buf, len, MPTCP_SUB_CAPABLE, version);
+    buf[MPTCP_HEADER_LEN] = flags;
+    memcpy(buf + MPTCP_CAPABLE_V1_SYN_LEN, field, len - MPTCP_CAPABLE_V1_SYN_LEN);
+    return len;
+}
+
 size_t mptcp_put_capable_v0(uint8_t *buf, uint8_t flags, uint64_t key)
 {
-    put_header(buf, 12, MPTCP_SUB_CAPABLE, 0);
-    buf[3] = flags;
-    store_be64(buf + 4, key);
-    return 12;
+    return mptcp_put_capable_len(buf, MPTCP_CAPABLE_V0_SYN_LEN, 0, flags, key);
 }
 
 size_t mptcp_put_capable_v1_syn(uint8_t *buf, uint8_t flags)
 {
-    put_header(buf, 4, MPTCP_SUB_CAPABLE, 1);
-    buf[3] = flags;
-    return 4;
+    return mptcp_put_capable_len(buf, MPTCP_CAPABLE_V1_SYN_LEN, 1, flags, 0);
 }
 
 size_t mptcp_put_capable_v1_synack(uint8_t *buf, uint8_t flags, uint64_t key)
 {
-    put_header(buf, 12, MPTCP_SUB_CAPABLE, 1);
-    buf[3] = flags;
-    store_be64(buf + 4, key);
-    return 12;
+    return mptcp_put_capable_len(buf, MPTCP_CAPABLE_SYNACK_LEN, 1, flags, key);
+}
+
+void mptcp_capable_set_sender_key(uint8_t *opt, uint64_t key)
+{
+    store_be64(opt + MPTCP_CAPABLE_V1_SYN_LEN, key);
 }
 
 /* ---- key-derived values ------------------------------------------------ */
@@ -633,47 +655,66 @@ void mptcp_key_derive(int version, uint64_t key, uint32_t *token, uint64_t *idsn
     *idsn = load_be64(d + n - 8);
 }
 
-bool mptcp_capable_find(const uint8_t *opts, size_t len, struct mptcp_capable *out)
+/* Fills out from an MP_CAPABLE option at `at` with avail bytes inside the area. */
+static void capable_view(const uint8_t *at, size_t avail, bool cut, struct mptcp_capable *out)
 {
-    struct tcpopt_iter it;
-    struct tcp_opt o;
-    const uint8_t *at = NULL;
-    size_t avail = 0;
-    bool cut = false;
-    tcpopt_iter_init(&it, opts, len);
-    while (tcpopt_next(&it, &o)) {
-        if (o.kind == TCPOPT_MPTCP && o.len >= 3 && (o.data[2] >> 4) == MPTCP_SUB_CAPABLE) {
-            at = o.data;
-            avail = o.len;
-            break;
-        }
-    }
-    /* the walker stops at an option running past the area: still ours to report */
-    if (!at && it.error != TCPOPT_ERR_NONE && it.bad_off + 2 < len && opts[it.bad_off] == TCPOPT_MPTCP &&
-        (opts[it.bad_off + 2] >> 4) == MPTCP_SUB_CAPABLE) {
-        at = opts + it.bad_off;
-        avail = len - it.bad_off;
-        cut = true;
-    }
-    if (!at)
-        return false;
     memset(out, 0, sizeof *out);
     out->raw = at;
     out->len = at[1];
     out->avail = avail;
     out->cut = cut;
     out->version = at[2] & 0x0f;
-    if (avail >= 4) {
+    if (avail > MPTCP_HEADER_LEN) {
         out->has_flags = true;
-        out->flags = at[3];
+        out->flags = at[MPTCP_HEADER_LEN];
     }
-    if (avail >= 12) {
+    if (avail >= MPTCP_CAPABLE_SYNACK_LEN) {
         out->has_sender_key = true;
-        out->sender_key = load_be64(at + 4);
+        out->sender_key = load_be64(at + MPTCP_CAPABLE_V1_SYN_LEN);
     }
-    if (avail >= 20) {
+    if (avail >= MPTCP_CAPABLE_ACK_LEN) {
         out->has_receiver_key = true;
-        out->receiver_key = load_be64(at + 12);
+        out->receiver_key = load_be64(at + MPTCP_CAPABLE_SYNACK_LEN);
     }
+}
+
+static bool is_capable(const uint8_t *o, size_t avail)
+{
+    return avail >= MPTCP_HEADER_LEN && o[0] == TCPOPT_MPTCP && o[1] >= MPTCP_HEADER_LEN &&
+           (o[2] >> 4) == MPTCP_SUB_CAPABLE;
+}
+
+/* The walk itself; the finished iterator is left in *it for the caller's cut rule. */
+static bool capable_walk(const uint8_t *opts, size_t len, struct tcpopt_iter *it, struct mptcp_capable *out)
+{
+    struct tcp_opt o;
+    tcpopt_iter_init(it, opts, len);
+    while (tcpopt_next(it, &o))
+        if (is_capable(o.data, o.len)) {
+            capable_view(o.data, o.len, false, out);
+            return true;
+        }
+    /* the walker stops at an option running past the area: still ours to report */
+    size_t avail;
+    const uint8_t *at = tcpopt_stopped_at(it, &avail);
+    if (at && is_capable(at, avail)) {
+        capable_view(at, avail, true, out);
+        return true;
+    }
+    return false;
+}
+
+bool mptcp_capable_find(const uint8_t *opts, size_t len, struct mptcp_capable *out)
+{
+    struct tcpopt_iter it;
+    return capable_walk(opts, len, &it, out);
+}
+
+bool mptcp_capable_find_tcp(const struct tcp_view *t, struct mptcp_capable *out)
+{
+    struct tcpopt_iter it;
+    if (!capable_walk(t->opts, t->opts_len, &it, out))
+        return false;
+    out->cut_by_capture = out->cut && tcpopt_cut_by_capture(&it, tcpopt_wire_len(t->doff));
     return true;
 }

@@ -1,4 +1,4 @@
-/* syn_probe.c — the mptcp_v0, mptcp_v1 and tcp_syn probe modules and the SYN frame builder they share. */
+/* syn_probe.c — the mptcp_v0, mptcp_v1 and tcp_syn probe modules, the SYN frame builder they share, and the check that a reply answers one of their probes. */
 #include "net/syn_probe.h"
 
 #include <string.h>
@@ -61,6 +61,20 @@ const struct probe_module *probe_find(const char *name)
         if (!strcmp(probe_modules[i]->name, name))
             return probe_modules[i];
     return NULL;
+}
+
+bool probe_validate(const struct probe_module *m, const struct probe_cfg *cfg, const struct cookie_ctx *ck,
+                    const struct pkt_view *reply, struct probe_target *t, struct probe_sig *sig)
+{
+    t->src = reply->dst;
+    t->dst = reply->src;
+    t->dport = reply->tcp.sport;
+    cookie_compute(ck, &t->src, &t->dst, t->dport, t->cookie);
+    /* a SYN-ACK and a RST answering a SYN both acknowledge its sequence number + 1 */
+    if (reply->tcp.dport != probe_sport(cfg, t->cookie) || reply->tcp.ack != t->cookie[0] + 1u)
+        return false;
+    m->make_sig(cfg, t, sig);
+    return true;
 }
 
 size_t probe_build_frame(const struct probe_module *m, const struct probe_cfg *cfg,

@@ -1,4 +1,4 @@
-/* syn_probe.h — probe modules (ZMap style) shared by scan and trace: how the SYN for one target is built and what it carried. */
+/* syn_probe.h — probe modules (ZMap style) shared by scan and trace: how the SYN for one target is built, what it carried, and whether a reply answers it. */
 #ifndef NET_SYN_PROBE_H
 #define NET_SYN_PROBE_H
 
@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "net/addr.h"
+#include "net/cookie.h"
+#include "net/packet.h"
 #include "net/tcpopt.h"
 
 /* What the probe to this target carried (recomputed from the cookie). */
@@ -55,6 +57,15 @@ static inline uint16_t probe_sport(const struct probe_cfg *cfg, const uint32_t c
     uint32_t span = (uint32_t)cfg->sport_hi - cfg->sport_lo + 1;
     return (uint16_t)(cfg->sport_lo + cookie[1] % span);
 }
+
+/* Whether a decoded reply (TCP from a target to one of our addresses) answers
+ * a probe of module m sent with cfg: recomputes that target's cookie from the
+ * reply's addresses and source port (no per-target state), then checks that
+ * the reply's destination port is the probe's source port and that it
+ * acknowledges the probe's sequence number. On success t holds the target
+ * (src = our address) and sig what its SYN carried. */
+bool probe_validate(const struct probe_module *m, const struct probe_cfg *cfg, const struct cookie_ctx *ck,
+                    const struct pkt_view *reply, struct probe_target *t, struct probe_sig *sig);
 
 /* Writes the complete Ethernet frame of the SYN into buf; returns its
  * length, 0 if cap is too small. sig receives what the SYN carried. */

@@ -63,6 +63,23 @@ bool tcpopt_next(struct tcpopt_iter *it, struct tcp_opt *opt)
     return false;
 }
 
+const uint8_t *tcpopt_stopped_at(const struct tcpopt_iter *it, size_t *avail)
+{
+    if (it->error != TCPOPT_ERR_OVERRUN)
+        return NULL;
+    *avail = it->len - it->bad_off;
+    return it->area + it->bad_off;
+}
+
+bool tcpopt_cut_by_capture(const struct tcpopt_iter *it, size_t wire_len)
+{
+    if (it->len >= wire_len)
+        return false;   /* everything the header declares was captured */
+    if (it->error == TCPOPT_ERR_NO_LENGTH)
+        return true;    /* the length byte was the first byte not captured */
+    return it->error == TCPOPT_ERR_OVERRUN && it->bad_off + it->area[it->bad_off + 1] <= wire_len;
+}
+
 const uint8_t *tcpopt_find(const uint8_t *opts, size_t len, uint8_t kind, size_t *optlen)
 {
     struct tcpopt_iter it;

@@ -44,6 +44,22 @@ void tcpopt_iter_init(struct tcpopt_iter *it, const uint8_t *opts, size_t len);
  * it->error tells whether the area was malformed. The option yielded always
  * lies entirely inside the area. */
 bool tcpopt_next(struct tcpopt_iter *it, struct tcp_opt *opt);
+/* After a walk that ended with TCPOPT_ERR_OVERRUN: the option it stopped at
+ * (its kind byte) and in *avail the bytes of it inside the area; NULL after
+ * any other end. Lets a caller still show an option the area cuts. */
+const uint8_t *tcpopt_stopped_at(const struct tcpopt_iter *it, size_t *avail);
+/* The one rule for "cut by the capture" (snap length) as opposed to a
+ * malformed header, used by decode, pcap and the scan's MP_CAPABLE view:
+ * after a walk over the *captured* option bytes that ended with an error,
+ * true when the capture holds fewer bytes than the area the TCP header
+ * declares (wire_len = doff * 4 - 20) and the walk stopped at the end of the
+ * captured bytes: a length byte missing there (NO_LENGTH), or an option
+ * whose length runs past them but fits the declared area (OVERRUN). The
+ * packet itself is then fine; anything else is a malformed option area. */
+bool tcpopt_cut_by_capture(const struct tcpopt_iter *it, size_t wire_len);
+/* wire_len of a TCP header of doff 32-bit words (0 when doff <= 5). */
+static inline size_t tcpopt_wire_len(uint8_t doff) { return doff > 5 ? (size_t)doff * 4 - 20 : 0; }
+
 /* First option of that kind, or NULL. *len receives its total length. */
 const uint8_t *tcpopt_find(const uint8_t *opts, size_t len, uint8_t kind, size_t *optlen);
 

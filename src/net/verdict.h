@@ -3,10 +3,10 @@
 #define NET_VERDICT_H
 
 /*
- * The rule `scan` applies to a validated SYN-ACK or RST (README "Verdicts"),
- * factored out of scan/classify.c so that stages which only have the reply's
- * TCP option bytes (archive importing the MPTCP ZMap fork's `optionshex`,
- * trace at the last hop) decide exactly as the scanner does:
+ * The rule `scan` applies to a validated SYN-ACK or RST (README "Verdicts"):
+ * scan/classify.c decides with it, and so do the stages which only have the
+ * reply's TCP option bytes (archive importing the MPTCP ZMap fork's
+ * `optionshex`, trace at the last hop), so they decide as the scanner does:
  *
  *   closed            RST
  *   tcp               SYN-ACK without MP_CAPABLE
@@ -15,9 +15,10 @@
  *   version-mismatch  MP_CAPABLE of another version than probed
  *   mptcp             MP_CAPABLE of the probed version with a key not ours
  *
- * The numeric values equal scan/classify.h's enum scan_verdict, and the
- * names are the same strings (tests/unit/test_net_verdict.c checks both
- * against scan_classify on crafted and random replies).
+ * scan/classify.h's enum scan_verdict names these values (VERDICT_X =
+ * MPC_VERDICT_X); tests/unit/test_net_verdict.c checks that a whole option
+ * area (mpc_verdict_of_options) and a decoded packet (scan_classify) give
+ * the same verdict on crafted and random replies.
  */
 
 #include <stdbool.h>

@@ -11,6 +11,7 @@
 #include "net/tcpopt.h"
 #include "pcap/flow_table.h"
 #include "pcap/mptcp_conn.h"
+#include "pcap/pcap_csv.h"
 
 #define EXPIRE_EVERY 4096 /* packets between idle scans */
 
@@ -28,34 +29,6 @@ struct analyzer {
 static void finish_conn(struct analyzer *a, struct mptcp_conn *c);
 
 /* ---- output helpers ---- */
-
-static void format_endpoint(const struct flow_key *k, bool side_a, char *buf, size_t len, uint16_t *port)
-{
-    struct ip_addr ip;
-    if (k->family == AF_INET6)
-        ip_addr_from_v6(&ip, side_a ? k->a : k->b);
-    else {
-        memset(&ip, 0, sizeof ip);
-        ip.family = AF_INET;
-        memcpy(ip.bytes, side_a ? k->a : k->b, 4);
-    }
-    ip_addr_format(&ip, buf, len);
-    *port = side_a ? k->port_a : k->port_b;
-}
-
-static const char *csv_name(const char *s) { return s ? s : ""; }
-
-void analyzer_write_flow_csv_header(FILE *f)
-{
-    fputs("trace,flow_id,kind,mptcp_version,conn_id,client,client_port,server,server_port,"
-          "first_ts,duration_s,packets,ip_bytes,payload_bytes,ip_bytes_c2s,ip_bytes_s2c,service,apple_service\n", f);
-}
-
-void analyzer_write_conn_csv_header(FILE *f)
-{
-    fputs("trace,conn_id,mptcp_version,subflows,client,client_port,server,server_port,first_ts,"
-          "duration_s,packets,ip_bytes,payload_bytes,data_bytes_c2s,data_bytes_s2c,service,apple_service\n", f);
-}
 
 /* The port that names the application: the responder's, when the handshake
  * was seen; else the lower of the two (servers tend to use low ports). */
@@ -88,24 +61,9 @@ static void on_flow_evict(void *ctx, struct flow *f)
     if (f->packets >= a->cfg.min_packets) {
         trace_stats_add_flow(&a->stats, kind, kind == FLOW_TCP || kind == FLOW_MPTCP_FALLBACK ? -1 : version,
                              f->packets, f->ip_bytes, f->first_us, f->last_us, port);
-        if (a->cfg.flows_csv) {
-            char cli[IP_ADDR_STRLEN], srv[IP_ADDR_STRLEN];
-            uint16_t cport, sport;
-            format_endpoint(&f->key, f->initiator_is_a, cli, sizeof cli, &cport);
-            format_endpoint(&f->key, !f->initiator_is_a, srv, sizeof srv, &sport);
-            char ver[16] = "", cid[24] = "";
-            if (version >= 0 && kind != FLOW_TCP && kind != FLOW_MPTCP_FALLBACK)
-                snprintf(ver, sizeof ver, "%d", version);
-            if (c)
-                snprintf(cid, sizeof cid, "%llu", (unsigned long long)c->id);
-            fprintf(a->cfg.flows_csv, "%s,%llu,%s,%s,%s,%s,%u,%s,%u,%.6f,%.6f,%llu,%llu,%llu,%llu,%llu,%s,%s\n",
-                    a->trace, (unsigned long long)f->id, flow_kind_name(kind), ver, cid, cli, cport, srv,
-                    sport, (double)f->first_us / 1e6, (double)(f->last_us - f->first_us) / 1e6,
-                    (unsigned long long)f->packets, (unsigned long long)f->ip_bytes,
-                    (unsigned long long)f->payload_bytes, (unsigned long long)f->ip_bytes_dir[0],
-                    (unsigned long long)f->ip_bytes_dir[1], csv_name(app_ports_iana(a->cfg.apps, port)),
-                    csv_name(app_ports_apple(a->cfg.apps, port)));
-        }
+        if (a->cfg.flows_csv)
+            pcap_csv_flow(a->cfg.flows_csv, a->trace, f, kind,
+                          kind == FLOW_TCP || kind == FLOW_MPTCP_FALLBACK ? -1 : version, c, a->cfg.apps, port);
     } else {
         a->stats.below_min_flows++;
     }
@@ -124,20 +82,8 @@ static void finish_conn(struct analyzer *a, struct mptcp_conn *c)
         else {
             trace_stats_add_conn(&a->stats, c->version, c->subflows, c->packets, c->ip_bytes, c->first_us,
                                  c->last_us, port);
-            if (a->cfg.conns_csv) {
-                char cli[IP_ADDR_STRLEN], srv[IP_ADDR_STRLEN];
-                uint16_t cport, sport;
-                format_endpoint(&c->initial_key, c->client_is_a, cli, sizeof cli, &cport);
-                format_endpoint(&c->initial_key, !c->client_is_a, srv, sizeof srv, &sport);
-                fprintf(a->cfg.conns_csv, "%s,%llu,%d,%u,%s,%u,%s,%u,%.6f,%.6f,%llu,%llu,%llu,%llu,%llu,%s,%s\n",
-                        a->trace, (unsigned long long)c->id, c->version, c->subflows, cli, cport, srv, sport,
-                        (double)c->first_us / 1e6, (double)(c->last_us - c->first_us) / 1e6,
-                        (unsigned long long)c->packets, (unsigned long long)c->ip_bytes,
-                        (unsigned long long)c->payload_bytes,
-                        (unsigned long long)mptcp_dataflow_bytes(&c->data[0]),
-                        (unsigned long long)mptcp_dataflow_bytes(&c->data[1]),
-                        csv_name(app_ports_iana(a->cfg.apps, port)), csv_name(app_ports_apple(a->cfg.apps, port)));
-            }
+            if (a->cfg.conns_csv)
+                pcap_csv_conn(a->cfg.conns_csv, a->trace, c, a->cfg.apps, port);
         }
     }
     mptcp_conn_retire(a->conns, c);
@@ -263,7 +209,7 @@ static void handle_options(struct analyzer *a, struct flow *f, int dir, const st
         if (opt.kind != TCPOPT_MPTCP)
             continue;
         struct mptcp_opt mo;
-        if (!mptcp_decode(opt.data, opt.len, t->flags, &mo) || mo.truncated) {
+        if (!mptcp_opt_decode(opt.data, opt.len, &mo) || mo.truncated) {
             a->stats.skipped[SKIP_MPTCP_OPTION_BAD]++;
             continue;
         }
@@ -283,7 +229,7 @@ static void handle_options(struct analyzer *a, struct flow *f, int dir, const st
             break;
         }
     }
-    if (it.error != TCPOPT_ERR_NONE && !(t->opts_truncated && it.error == TCPOPT_ERR_OVERRUN))
+    if (it.error != TCPOPT_ERR_NONE && !tcpopt_cut_by_capture(&it, tcpopt_wire_len(t->doff)))
         a->stats.skipped[SKIP_BAD_TCP_OPTIONS]++;
 }
 
@@ -411,10 +357,7 @@ struct analyzer *analyzer_new(const struct analyzer_cfg *cfg, const char *trace)
     if (!a)
         return NULL;
     a->cfg = *cfg;
-    snprintf(a->trace, sizeof a->trace, "%s", trace);
-    for (char *q = a->trace; *q; q++)
-        if (*q == ',' || *q == '\n' || *q == '"')
-            *q = '_'; /* keeps the CSV one field */
+    snprintf(a->trace, sizeof a->trace, "%s", trace);   /* the CSV writer quotes it when needed */
     struct flow_table_cfg fc = {.idle_timeout_us = cfg->idle_timeout_us,
                                 .closed_linger_us = cfg->closed_linger_us,
                                 .max_flows = cfg->max_flows};
@@ -463,6 +406,12 @@ int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_f
     double next_report = progress ? wall_now() + 1.0 : 0;
     uint64_t n = 0;
     while ((rc = capture_next(cap, &p)) == 1) {
+        if (a->cfg.stop && atomic_load_explicit(a->cfg.stop, memory_order_relaxed)) {
+            a->stats.error = true;
+            snprintf(a->stats.error_text, sizeof a->stats.error_text, "interrupted");
+            capture_close(cap);
+            return -1;
+        }
         analyzer_packet(a, link, &p);
         if (progress && (++n & 0xffff) == 0 && wall_now() >= next_report) {
             next_report += 1.0;

@@ -3,12 +3,14 @@
 #define PCAP_ANALYZER_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "io/capture.h"
 #include "pcap/app_ports.h"
 #include "pcap/input_order.h"
+struct pcap_csv;
 #include "pcap/trace_stats.h"
 
 struct analyzer_cfg {
@@ -17,9 +19,11 @@ struct analyzer_cfg {
     uint64_t closed_linger_us;
     size_t max_flows;
     uint64_t expire_every;        /* packets between idle scans (0: 4096; the fuzzer uses 1) */
-    FILE *flows_csv;              /* optional: one line per counted flow */
-    FILE *conns_csv;              /* optional: one line per counted MPTCP connection */
+    struct pcap_csv *flows_csv;   /* optional: one record per counted flow */
+    struct pcap_csv *conns_csv;   /* optional: one record per counted MPTCP connection */
     const struct app_ports *apps; /* optional: names in the CSV */
+    const atomic_bool *stop;      /* optional: set (e.g. by SIGINT) to stop reading; the trace's error
+                                     is then "interrupted" and what was read stays counted */
     struct input_order *inputs;   /* optional: inputs opened once while ordering (pipes, FIFOs, stdin) */
     size_t top_apps;              /* ports kept per trace for the report (trace_stats_compact) */
     struct trace_stats *totals;   /* optional: series totals, merged into by analyzer_finish */
@@ -47,7 +51,5 @@ struct trace_stats *analyzer_finish(struct analyzer *a);
 const struct trace_stats *analyzer_stats(const struct analyzer *a);
 void analyzer_free(struct analyzer *a);
 
-void analyzer_write_flow_csv_header(FILE *f);
-void analyzer_write_conn_csv_header(FILE *f);
 
 #endif

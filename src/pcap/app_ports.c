@@ -1,6 +1,8 @@
 /* app_ports.c — loads /etc/services and data/apple-ports.tsv into a port-indexed name table. */
 #include "pcap/app_ports.h"
 
+#include "cli/args.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,9 @@ int services_parse_line(const char *line, char *name, unsigned name_len, uint16_
     if (!slash || strcmp(slash + 1, "tcp") != 0)
         return 0;
     *slash = '\0';
-    char *end;
-    long p = strtol(pp, &end, 10);
-    if (*end || p < 0 || p > 65535)
+    uint64_t p;
+    char why[64];
+    if (!args_parse_u64(pp, 0, 65535, &p, why, sizeof why))
         return 0;
     snprintf(name, name_len, "%s", n);
     *port = (uint16_t)p;
@@ -44,11 +46,15 @@ int apple_parse_line(const char *line, char *name, unsigned name_len, uint16_t *
     char *svc = strtok_r(NULL, "\t", &save);
     if (!ports || !proto || !svc || !strstr(proto, "TCP"))
         return 0;
-    char *end;
-    long a = strtol(ports, &end, 10), b = a;
-    if (*end == '-')
-        b = strtol(end + 1, &end, 10);
-    if (*end || a < 0 || b < a || b > 65535)
+    uint64_t a, b;
+    char why[64];
+    char *dash = strchr(ports, '-');
+    if (dash)
+        *dash = '\0';
+    if (!args_parse_u64(ports, 0, 65535, &a, why, sizeof why))
+        return 0;
+    b = a;
+    if (dash && !args_parse_u64(dash + 1, a, 65535, &b, why, sizeof why))
         return 0;
     snprintf(name, name_len, "%s", svc);
     *first = (uint16_t)a;

@@ -1,8 +1,7 @@
-/* pcap_report.h — writes per-trace and series JSON summaries of `mpcensus pcap`. */
+/* pcap_report.h — builds the JSON summary of `mpcensus pcap` (per trace, series totals, EWMA) with the io/json builder. */
 #ifndef PCAP_PCAP_REPORT_H
 #define PCAP_PCAP_REPORT_H
 
-#include <stdio.h>
 #include "io/json.h"
 #include "pcap/app_ports.h"
 #include "pcap/trace_stats.h"
@@ -14,11 +13,12 @@ struct report_trace {
     const struct trace_stats *stats;
 };
 
-/* Writes one trace object at the given indentation. */
-void report_write_trace(FILE *out, const struct report_trace *t, const struct app_ports *apps, size_t top_apps,
-                        int indent);
-/* Writes the whole document: {"min_packets":..,"traces":[..],"series":{..}}. totals may be NULL. */
-void report_write(FILE *out, const struct report_trace *traces, size_t n, const struct trace_stats *totals,
-                  const struct app_ports *apps, size_t top_apps, unsigned long long min_packets, double ewma_alpha);
+/* Appends one trace object (inside an array of the document being built). */
+void report_trace_json(struct json *j, const struct report_trace *t, const struct app_ports *apps, size_t top_apps);
+/* Appends the whole document {"tool":..,"min_packets":..,"traces":[..],"series":{..}} (one member per line,
+ * small objects inline). totals may be NULL; error non-NULL adds a top-level "error" (e.g. "interrupted"). */
+void report_json(struct json *j, const struct report_trace *traces, size_t n, const struct trace_stats *totals,
+                 const struct app_ports *apps, size_t top_apps, unsigned long long min_packets, double ewma_alpha,
+                 const char *error);
 
 #endif

@@ -8,16 +8,19 @@
 #include "net/addr.h"
 #include "net/packet.h"
 #include "net/syn_probe.h"
+#include "net/verdict.h"
 
-/* The closed verdict vocabulary (README, DESIGN.md). */
+/* The closed verdict vocabulary (README.md, "mpcensus scan": Verdicts): the
+ * scanner's names for net/verdict's rule, which decides them (one rule for
+ * every stage that judges a reply). */
 enum scan_verdict {
-    VERDICT_MPTCP,            /* MP_CAPABLE of the probed version, a key not equal to ours */
-    VERDICT_MIRRORED,         /* v0: our key came back; v1: our option came back byte for byte */
-    VERDICT_VERSION_MISMATCH, /* MP_CAPABLE of another version */
-    VERDICT_MALFORMED,        /* MP_CAPABLE of a wrong length (or cut by the option area); checked before the version */
-    VERDICT_TCP,              /* SYN-ACK without MP_CAPABLE */
-    VERDICT_CLOSED,           /* RST */
-    VERDICT_COUNT
+    VERDICT_MPTCP = MPC_VERDICT_MPTCP,                       /* MP_CAPABLE of the probed version, a key not ours */
+    VERDICT_MIRRORED = MPC_VERDICT_MIRRORED,                 /* our v0 key / our v1 option came back */
+    VERDICT_VERSION_MISMATCH = MPC_VERDICT_VERSION_MISMATCH, /* MP_CAPABLE of another version */
+    VERDICT_MALFORMED = MPC_VERDICT_MALFORMED,               /* wrong length or cut; checked before the version */
+    VERDICT_TCP = MPC_VERDICT_TCP,                           /* SYN-ACK without MP_CAPABLE */
+    VERDICT_CLOSED = MPC_VERDICT_CLOSED,                     /* RST */
+    VERDICT_COUNT = MPC_VERDICT_COUNT
 };
 const char *scan_verdict_name(enum scan_verdict v);
 

@@ -1,9 +1,7 @@
-/* output.c — field table and CSV/JSON formatting of scan records. */
+/* output.c — field tables of scan records and dry-run probes, and how one record's values are filled in. */
 #include "scan/output.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <stdarg.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,313 +9,210 @@
 #include "net/mptcp.h"
 #include "net/packet.h"
 
-enum field_kind { F_STR, F_NUM, F_BOOL };
-
-struct field_def {
-    const char *name;
-    enum field_kind kind;
-};
-
 enum {
     FLD_SADDR, FLD_SPORT, FLD_DADDR, FLD_DPORT, FLD_TTL, FLD_IPID, FLD_WINDOW, FLD_TCP_FLAGS,
     FLD_CLASSIFICATION, FLD_PROBE_VERSION, FLD_MPTCP_OPTION, FLD_MPTCP_VERSION, FLD_MPTCP_FLAGS,
     FLD_MPTCP_KEY, FLD_KEY_HAMMING, FLD_VERDICT, FLD_REPEAT, FLD_COOLDOWN, FLD_TIMESTAMP, FLD_COUNT
 };
 
-static const struct field_def field_defs[FLD_COUNT] = {
-    [FLD_SADDR] = {"saddr", F_STR},
-    [FLD_SPORT] = {"sport", F_NUM},
-    [FLD_DADDR] = {"daddr", F_STR},
-    [FLD_DPORT] = {"dport", F_NUM},
-    [FLD_TTL] = {"ttl", F_NUM},
-    [FLD_IPID] = {"ipid", F_NUM},
-    [FLD_WINDOW] = {"window", F_NUM},
-    [FLD_TCP_FLAGS] = {"tcp_flags", F_STR},
-    [FLD_CLASSIFICATION] = {"classification", F_STR},
-    [FLD_PROBE_VERSION] = {"probe_version", F_NUM},
-    [FLD_MPTCP_OPTION] = {"mptcp_option", F_STR},
-    [FLD_MPTCP_VERSION] = {"mptcp_version", F_NUM},
-    [FLD_MPTCP_FLAGS] = {"mptcp_flags", F_STR},
-    [FLD_MPTCP_KEY] = {"mptcp_key", F_STR},
-    [FLD_KEY_HAMMING] = {"key_hamming", F_NUM},
-    [FLD_VERDICT] = {"verdict", F_STR},
-    [FLD_REPEAT] = {"repeat", F_BOOL},
-    [FLD_COOLDOWN] = {"cooldown", F_BOOL},
-    [FLD_TIMESTAMP] = {"timestamp", F_STR},
+static const struct rec_field record_fields[FLD_COUNT] = {
+    [FLD_SADDR] = {"saddr", REC_STR, "responder address (the target)"},
+    [FLD_SPORT] = {"sport", REC_NUM, "responder port (the target port)"},
+    [FLD_DADDR] = {"daddr", REC_STR, "our address"},
+    [FLD_DPORT] = {"dport", REC_NUM, "our source port"},
+    [FLD_TTL] = {"ttl", REC_NUM, "IP TTL / hop limit of the reply"},
+    [FLD_IPID] = {"ipid", REC_NUM, "IPv4 identification of the reply"},
+    [FLD_WINDOW] = {"window", REC_NUM, "TCP window of the reply"},
+    [FLD_TCP_FLAGS] = {"tcp_flags", REC_STR, "TCP flags of the reply (SA, RA, ...)"},
+    [FLD_CLASSIFICATION] = {"classification", REC_STR, "synack or rst"},
+    [FLD_PROBE_VERSION] = {"probe_version", REC_NUM, "MP_CAPABLE version we sent (empty for tcp_syn)"},
+    [FLD_MPTCP_OPTION] = {"mptcp_option", REC_STR, "hex of the raw MP_CAPABLE option of the reply"},
+    [FLD_MPTCP_VERSION] = {"mptcp_version", REC_NUM, "its version"},
+    [FLD_MPTCP_FLAGS] = {"mptcp_flags", REC_STR, "its flags byte (0x..)"},
+    [FLD_MPTCP_KEY] = {"mptcp_key", REC_STR, "its key, 16 hex digits (absent when the option is short)"},
+    [FLD_KEY_HAMMING] = {"key_hamming", REC_NUM, "Hamming weight of that key"},
+    [FLD_VERDICT] = {"verdict", REC_STR, "mptcp, mirrored, version-mismatch, malformed, tcp or closed"},
+    [FLD_REPEAT] = {"repeat", REC_BOOL, "1 for a duplicate reply (only written with --output-repeats)"},
+    [FLD_COOLDOWN] = {"cooldown", REC_BOOL, "1 if it arrived after sending had finished"},
+    [FLD_TIMESTAMP] = {"timestamp", REC_STR, "kernel receive time, UTC, microseconds"},
 };
+const struct rec_schema scan_record_schema = {"scan", record_fields, FLD_COUNT};
+
+enum { DRY_DADDR, DRY_DPORT, DRY_SPORT, DRY_SEQ, DRY_IPID, DRY_MPTCP_OPTION, DRY_FRAME, DRY_COUNT };
+
+static const struct rec_field dryrun_fields[DRY_COUNT] = {
+    [DRY_DADDR] = {"daddr", REC_STR, "target address"},
+    [DRY_DPORT] = {"dport", REC_NUM, "target port"},
+    [DRY_SPORT] = {"sport", REC_NUM, "source port (from the cookie)"},
+    [DRY_SEQ] = {"seq", REC_NUM, "sequence number (from the cookie)"},
+    [DRY_IPID] = {"ipid", REC_NUM, "IP identification (from the cookie)"},
+    [DRY_MPTCP_OPTION] = {"mptcp_option", REC_STR, "hex of the MP_CAPABLE option sent (empty for tcp_syn)"},
+    [DRY_FRAME] = {"frame", REC_STR, "hex of the whole Ethernet frame"},
+};
+const struct rec_schema scan_dryrun_schema = {"scan-dryrun", dryrun_fields, DRY_COUNT};
 
 const char *output_all_fields(void)
 {
-    return "saddr,sport,daddr,dport,ttl,ipid,window,tcp_flags,classification,probe_version,"
-           "mptcp_option,mptcp_version,mptcp_flags,mptcp_key,key_hamming,verdict,repeat,cooldown,timestamp";
+    static char all[512];
+    if (!all[0])
+        rec_list_fields(&scan_record_schema, all, sizeof all);
+    return all;
 }
 
-struct sbuf {
-    char *p;
-    size_t len, cap;
-};
-static void sb_printf(struct sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool output_fields_valid(bool dryrun, const char *fields, char *err, size_t errlen)
+{
+    return rec_fields_valid(dryrun ? &scan_dryrun_schema : &scan_record_schema, fields, err, errlen);
+}
 
-int output_open(struct scan_output *o, const char *path, enum output_format fmt, const char *fields,
-                char *err, size_t errlen)
+static int open_schema(struct scan_output *o, const struct rec_schema *schema, const char *path,
+                       enum output_format fmt, const char *fields, char *err, size_t errlen)
 {
     memset(o, 0, sizeof(*o));
-    o->fmt = fmt;
-    if (!fields || !strcmp(fields, "*"))
-        fields = output_all_fields();
-    char buf[1024];
-    snprintf(buf, sizeof(buf), "%s", fields);
-    for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        unsigned i;
-        for (i = 0; i < FLD_COUNT; i++)
-            if (!strcmp(field_defs[i].name, tok))
-                break;
-        if (i == FLD_COUNT) {
-            snprintf(err, errlen, "unknown output field '%s' (fields: %s)", tok, output_all_fields());
-            return -1;
-        }
-        if (o->n_fields == OUTPUT_MAX_FIELDS) {
-            snprintf(err, errlen, "too many output fields");
-            return -1;
-        }
-        o->fields[o->n_fields++] = i;
-    }
-    if (o->n_fields == 0) {
-        snprintf(err, errlen, "no output fields selected");
-        return -1;
-    }
-    if (!path || !strcmp(path, "-")) {
-        o->f = stdout;
-    } else {
-        o->f = fopen(path, "w");
-        if (!o->f) {
-            snprintf(err, errlen, "%s: %s", path, strerror(errno));
-            return -1;
-        }
-        o->own_file = true;
-    }
-    /* our own buffer holds whole lines; the stream itself is unbuffered */
-    setvbuf(o->f, NULL, _IONBF, 0);
-    o->buf_cap = 1 << 16;
-    if (!(o->buf = malloc(o->buf_cap))) {
-        snprintf(err, errlen, "out of memory");
-        if (o->own_file)
-            fclose(o->f);
-        o->f = NULL;
-        return -1;
-    }
-    if (fmt == OUTPUT_CSV) {
-        struct sbuf h = {o->buf, 0, o->buf_cap};
-        for (unsigned i = 0; i < o->n_fields; i++)
-            sb_printf(&h, "%s%s", i ? "," : "", field_defs[o->fields[i]].name);
-        sb_printf(&h, "\n");
-        o->buf_len = h.len;
-    }
-    return 0;
+    struct rec_opts ro = {.path = path, .format = fmt == OUTPUT_JSON ? REC_JSONL : REC_CSV, .fields = fields};
+    o->w = rec_open(schema, &ro, err, errlen);
+    return o->w ? 0 : -1;
 }
 
-/* A tiny bounded appender: never overflows; the caller checks for truncation. */
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
+int output_open(struct scan_output *o, const char *path, enum output_format fmt, const char *fields, char *err,
+                size_t errlen)
 {
-    if (s->len + 1 >= s->cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
-    va_end(ap);
-    if (n > 0)   /* on truncation keep len at cap - 1, where the terminator is */
-        s->len += (size_t)n < s->cap - s->len ? (size_t)n : s->cap - s->len - 1;
+    return open_schema(o, &scan_record_schema, path, fmt, fields, err, errlen);
 }
 
-/* Formatting is on the receive path: plain appenders instead of printf. */
-static void sb_str(struct sbuf *s, const char *t)
+int output_open_dryrun(struct scan_output *o, const char *path, enum output_format fmt, const char *fields,
+                       char *err, size_t errlen)
 {
-    if (s->len + 1 >= s->cap)
-        return;
-    size_t n = strlen(t);
-    if (s->len + n >= s->cap)
-        n = s->cap > s->len + 1 ? s->cap - s->len - 1 : 0;
-    memcpy(s->p + s->len, t, n);
-    s->len += n;
-    s->p[s->len] = '\0';
+    return open_schema(o, &scan_dryrun_schema, path, fmt, fields, err, errlen);
 }
 
-static void sb_u64(struct sbuf *s, uint64_t v)
-{
-    char tmp[24];
-    int i = sizeof(tmp);
-    tmp[--i] = '\0';
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sb_str(s, tmp + i);
-}
-
-static void sb_hex(struct sbuf *s, const uint8_t *b, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n && s->len + 2 < s->cap; i++) {
-        s->p[s->len++] = digits[b[i] >> 4];
-        s->p[s->len++] = digits[b[i] & 15];
-    }
-    if (s->len < s->cap)
-        s->p[s->len] = '\0';
-}
-
-/* "YYYY-MM-DDTHH:MM:SS" of the last second formatted (per thread: records of
+/* "YYYY-MM-DDTHH:MM:SS." of the last second formatted (per thread: records of
  * one second share it, so gmtime/strftime run once a second) */
 static _Thread_local time_t cached_sec = -1;
 static _Thread_local char cached_text[32];
+static _Thread_local size_t cached_len;
 
-/* Writes the value of one field; returns false when it has no value (empty / null). */
-static bool field_value(unsigned fld, const struct scan_record *r, struct sbuf *s)
+static void set_timestamp(struct rec_writer *w, uint64_t ts_nsec)
 {
-    char tmp[128];
-    switch (fld) {
-    case FLD_SADDR: sb_str(s, ip_addr_format(&r->saddr, tmp, sizeof(tmp))); return true;
-    case FLD_SPORT: sb_u64(s, r->sport); return true;
-    case FLD_DADDR: sb_str(s, ip_addr_format(&r->daddr, tmp, sizeof(tmp))); return true;
-    case FLD_DPORT: sb_u64(s, r->dport); return true;
-    case FLD_TTL: sb_u64(s, r->ttl); return true;
-    case FLD_IPID: sb_u64(s, r->ipid); return true;
-    case FLD_WINDOW: sb_u64(s, r->window); return true;
-    case FLD_TCP_FLAGS: sb_str(s, tcp_flags_format(r->tcp_flags, tmp)); return true;
-    case FLD_CLASSIFICATION: sb_str(s, r->synack ? "synack" : "rst"); return true;
-    case FLD_PROBE_VERSION:
-        if (r->probe_version < 0)
-            return false;
-        sb_u64(s, (uint64_t)r->probe_version);
-        return true;
-    case FLD_MPTCP_OPTION:
-        if (!r->has_mpc)
-            return false;
-        sb_hex(s, r->mpc_raw, r->mpc_len);
-        return true;
-    case FLD_MPTCP_VERSION:
-        if (!r->has_mpc)
-            return false;
-        sb_u64(s, (uint64_t)r->mptcp_version);
-        return true;
-    case FLD_MPTCP_FLAGS:
-        if (!r->has_mpc || r->mpc_len < 4)
-            return false;
-        sb_str(s, "0x");
-        sb_hex(s, &r->mptcp_flags, 1);
-        return true;
-    case FLD_MPTCP_KEY: {
-        if (!r->has_key)
-            return false;
+    time_t secs = (time_t)(ts_nsec / 1000000000ull);
+    if (secs != cached_sec) {
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        cached_len = strftime(cached_text, sizeof(cached_text) - 8, "%Y-%m-%dT%H:%M:%S.", &tm);
+        cached_sec = secs;
+    }
+    char text[40];
+    memcpy(text, cached_text, cached_len);
+    unsigned usec = (unsigned)(ts_nsec % 1000000000ull / 1000);
+    for (int i = 5; i >= 0; i--) {
+        text[cached_len + (size_t)i] = (char)('0' + usec % 10);
+        usec /= 10;
+    }
+    text[cached_len + 6] = 'Z';
+    rec_set_strn(w, FLD_TIMESTAMP, text, cached_len + 7);
+}
+
+/* Formatting is on the receive path (~1 M records/s): no printf, and fields
+ * left out by -f cost one test each. */
+static void fill_record(struct rec_writer *w, const struct scan_record *r)
+{
+    char tmp[IP_ADDR_STRLEN];
+    if (rec_selected(w, FLD_SADDR))
+        rec_set_str(w, FLD_SADDR, ip_addr_format(&r->saddr, tmp, sizeof(tmp)));
+    rec_set_u64(w, FLD_SPORT, r->sport);
+    if (rec_selected(w, FLD_DADDR))
+        rec_set_str(w, FLD_DADDR, ip_addr_format(&r->daddr, tmp, sizeof(tmp)));
+    rec_set_u64(w, FLD_DPORT, r->dport);
+    rec_set_u64(w, FLD_TTL, r->ttl);
+    rec_set_u64(w, FLD_IPID, r->ipid);
+    rec_set_u64(w, FLD_WINDOW, r->window);
+    if (rec_selected(w, FLD_TCP_FLAGS))
+        rec_set_str(w, FLD_TCP_FLAGS, tcp_flags_format(r->tcp_flags, tmp));
+    rec_set_str(w, FLD_CLASSIFICATION, r->synack ? "synack" : "rst");
+    if (r->probe_version >= 0)
+        rec_set_u64(w, FLD_PROBE_VERSION, (uint64_t)r->probe_version);
+    if (r->has_mpc) {
+        rec_set_hex(w, FLD_MPTCP_OPTION, r->mpc_raw, r->mpc_len);
+        rec_set_u64(w, FLD_MPTCP_VERSION, (uint64_t)r->mptcp_version);
+        if (r->mpc_len > MPTCP_HEADER_LEN) {
+            char flags[4] = {'0', 'x'};
+            hex_encode(flags + 2, &r->mptcp_flags, 1);
+            rec_set_strn(w, FLD_MPTCP_FLAGS, flags, 4);
+        }
+    }
+    if (r->has_key) {
         uint8_t k[8];
         store_be64(k, r->mptcp_key);
-        sb_hex(s, k, 8);
-        return true;
+        rec_set_hex(w, FLD_MPTCP_KEY, k, sizeof k);
+        rec_set_u64(w, FLD_KEY_HAMMING, key_hamming(r->mptcp_key));
     }
-    case FLD_KEY_HAMMING:
-        if (!r->has_key)
-            return false;
-        sb_u64(s, key_hamming(r->mptcp_key));
-        return true;
-    case FLD_VERDICT: sb_str(s, scan_verdict_name(r->verdict)); return true;
-    case FLD_REPEAT: sb_str(s, r->repeat ? "1" : "0"); return true;
-    case FLD_COOLDOWN: sb_str(s, r->cooldown ? "1" : "0"); return true;
-    case FLD_TIMESTAMP: {
-        time_t secs = (time_t)(r->ts_nsec / 1000000000ull);
-        if (secs != cached_sec) {
-            struct tm tm;
-            gmtime_r(&secs, &tm);
-            strftime(cached_text, sizeof(cached_text), "%Y-%m-%dT%H:%M:%S.", &tm);
-            cached_sec = secs;
-        }
-        sb_str(s, cached_text);
-        unsigned usec = (unsigned)(r->ts_nsec % 1000000000ull / 1000);
-        char frac[8];
-        for (int i = 5; i >= 0; i--) {
-            frac[i] = (char)('0' + usec % 10);
-            usec /= 10;
-        }
-        frac[6] = 'Z';
-        frac[7] = '\0';
-        sb_str(s, frac);
-        return true;
-    }
-    default: return false;
-    }
+    rec_set_str(w, FLD_VERDICT, scan_verdict_name(r->verdict));
+    rec_set_bool(w, FLD_REPEAT, r->repeat);
+    rec_set_bool(w, FLD_COOLDOWN, r->cooldown);
+    if (rec_selected(w, FLD_TIMESTAMP))
+        set_timestamp(w, r->ts_nsec);
 }
 
-size_t output_format_record(const struct scan_output *o, const struct scan_record *r, char *buf, size_t cap)
+static int emit(struct scan_output *o)
 {
-    struct sbuf s = {buf, 0, cap};
-    if (cap == 0)
-        return 0;
-    buf[0] = '\0';
-    if (o->fmt == OUTPUT_JSON)
-        sb_str(&s, "{");
-    for (unsigned i = 0; i < o->n_fields; i++) {
-        unsigned fld = o->fields[i];
-        const struct field_def *d = &field_defs[fld];
-        if (o->fmt == OUTPUT_CSV) {
-            if (i)
-                sb_str(&s, ",");
-            field_value(fld, r, &s);
-        } else {
-            sb_str(&s, i ? ",\"" : "\"");
-            sb_str(&s, d->name);
-            sb_str(&s, "\":");
-            size_t mark = s.len;
-            if (d->kind == F_STR)
-                sb_str(&s, "\"");
-            size_t val = s.len;
-            if (!field_value(fld, r, &s)) {
-                s.len = mark;
-                sb_str(&s, "null");
-            } else if (d->kind == F_BOOL) {
-                /* 0/1 to false/true */
-                bool v = s.p[val] == '1';
-                s.len = mark;
-                sb_str(&s, v ? "true" : "false");
-            } else if (d->kind == F_STR) {
-                sb_str(&s, "\"");
-            }
-        }
-    }
-    if (o->fmt == OUTPUT_JSON)
-        sb_str(&s, "}");
-    return s.len >= cap ? cap - 1 : s.len;
-}
-
-int output_flush(struct scan_output *o)
-{
-    if (o->buf_len && fwrite(o->buf, 1, o->buf_len, o->f) != o->buf_len) {
-        o->buf_len = 0;
+    if (rec_emit(o->w) < 0) {
+        if (!o->error[0])
+            snprintf(o->error, sizeof o->error, "%s", rec_error(o->w));
         return -1;
     }
-    o->buf_len = 0;
+    o->records++;
     return 0;
 }
 
 int output_write(struct scan_output *o, const struct scan_record *r)
 {
-    char line[1024];
-    size_t n = output_format_record(o, r, line, sizeof(line) - 1);
-    line[n++] = '\n';
-    if (o->buf_len + n > o->buf_cap && output_flush(o) < 0)
+    fill_record(o->w, r);
+    return emit(o);
+}
+
+size_t output_format_record(const struct scan_output *o, const struct scan_record *r, char *buf, size_t cap)
+{
+    fill_record(o->w, r);
+    return rec_format_row(o->w, buf, cap);
+}
+
+int output_write_probe(struct scan_output *o, const struct probe_cfg *cfg, const struct probe_target *t,
+                       const struct probe_sig *sig, const uint8_t *frame, size_t len)
+{
+    char addr[IP_ADDR_STRLEN];
+    struct rec_writer *w = o->w;
+    rec_set_str(w, DRY_DADDR, ip_addr_format(&t->dst, addr, sizeof(addr)));
+    rec_set_u64(w, DRY_DPORT, t->dport);
+    rec_set_u64(w, DRY_SPORT, probe_sport(cfg, t->cookie));
+    rec_set_u64(w, DRY_SEQ, t->cookie[0]);
+    rec_set_u64(w, DRY_IPID, t->cookie[1] >> 16);
+    if (sig->opt_len)
+        rec_set_hex(w, DRY_MPTCP_OPTION, sig->opt, sig->opt_len);
+    rec_set_hex(w, DRY_FRAME, frame, len);
+    return emit(o);
+}
+
+int output_flush(struct scan_output *o)
+{
+    if (!o->w)
+        return 0;
+    if (rec_flush(o->w) < 0) {
+        if (!o->error[0])
+            snprintf(o->error, sizeof o->error, "%s", rec_error(o->w));
         return -1;
-    memcpy(o->buf + o->buf_len, line, n);
-    o->buf_len += n;
-    o->records++;
+    }
     return 0;
 }
 
+bool output_failed(const struct scan_output *o) { return o->error[0] != '\0' || (o->w && rec_failed(o->w)); }
+
 int output_close(struct scan_output *o)
 {
-    if (!o->f)
-        return 0;
-    int rc = output_flush(o);
-    if (o->own_file && fclose(o->f) != 0)
-        rc = -1;
-    o->f = NULL;
-    free(o->buf);
-    o->buf = NULL;
+    if (!o->w)
+        return o->error[0] ? -1 : 0;
+    char err[640];
+    int rc = rec_close(o->w, err, sizeof err);
+    o->w = NULL;
+    if (rc < 0 && !o->error[0])
+        snprintf(o->error, sizeof o->error, "%s", err);
     return rc;
 }

@@ -1,4 +1,4 @@
-/* scan_cmd.c — `mpcensus scan` entry point: builds the target space, starts sender/receiver threads, prints status and summary. */
+/* scan_cmd.c — `mpcensus scan` entry point: init (targets, permutation, output), start (threads), monitor (one status loop), teardown. */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -20,26 +20,27 @@
 
 static struct scan_run *g_run;   /* for the signal handler only */
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
     (void)sig;
     if (!g_run)
         return;
     if (atomic_exchange(&g_run->stop_sending, 1))
-        atomic_store(&g_run->stop_receiving, 1);   /* second SIGINT: end the cooldown */
+        atomic_store(&g_run->stop_receiving, 1);   /* second signal: end the cooldown */
 }
 
 struct refusal_log {
     unsigned printed;
-    uint64_t ranges, addrs;
+    uint64_t ranges;
+    u128 addrs;                  /* a /64 alone is 2^64 addresses: counted exactly */
 };
 
 static void print_refusal(void *user, const struct prefix_entry *part, const struct prefix_entry *blocker)
 {
     struct refusal_log *log = user;
-    u128 size = part->hi - part->lo + 1;
+    u128 size = part->hi - part->lo + 1;   /* 0: all of IPv6 */
     log->ranges++;
-    log->addrs += size > UINT64_MAX ? UINT64_MAX : (uint64_t)size;
+    log->addrs += size;
     if (log->printed++ >= 50)
         return;
     char a[100], b[100];
@@ -113,9 +114,12 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
     }
     if (log.printed > 50)
         fprintf(stderr, "mpcensus scan: ... %u more refused ranges not shown\n", log.printed - 50);
-    if (log.ranges)
-        fprintf(stderr, "mpcensus scan: blocklist refused %" PRIu64 " addresses in %" PRIu64 " ranges%s\n", log.addrs,
-                log.ranges, cfg->blocklist_file ? "" : " (default list; -b FILE replaces it)");
+    if (log.ranges) {
+        char count[48];
+        fprintf(stderr, "mpcensus scan: blocklist refused %s addresses in %" PRIu64 " ranges%s\n",
+                prefix_count_format(log.addrs, count, sizeof count), log.ranges,
+                cfg->blocklist_file ? "" : " (default list; -b FILE replaces it)");
+    }
     /* the subtraction result points at reason strings of `targets`: keep none */
     for (size_t i = 0; i < allowed->n; i++)
         allowed->v[i].reason = NULL;
@@ -126,30 +130,13 @@ out:
     return rc;
 }
 
+/* Our addresses: -S, one per family the targets need. */
 static int setup_sources(const struct scan_config *cfg, struct scan_run *run)
 {
-    for (unsigned i = 0; i < cfg->n_src_args; i++) {
-        struct ip_addr a;
-        if (!ip_addr_parse(cfg->src_args[i], &a)) {
-            fprintf(stderr, "mpcensus scan: bad source address '%s'\n", cfg->src_args[i]);
-            return -1;
-        }
-        if (a.family == AF_INET6) {
-            if (run->have_src6) {
-                fprintf(stderr, "mpcensus scan: two IPv6 source addresses given\n");
-                return -1;
-            }
-            run->src6 = a;
-            run->have_src6 = true;
-        } else {
-            if (run->have_src4) {
-                fprintf(stderr, "mpcensus scan: two IPv4 source addresses given\n");
-                return -1;
-            }
-            run->src4 = a;
-            run->have_src4 = true;
-        }
-    }
+    run->src4 = cfg->src4;
+    run->have_src4 = cfg->have_src4;
+    run->src6 = cfg->src6;
+    run->have_src6 = cfg->have_src6;
     bool want4 = false, want6 = false;
     for (size_t i = 0; i < run->space.n_iv; i++) {
         if (run->space.iv[i].family == 4)
@@ -159,7 +146,7 @@ static int setup_sources(const struct scan_config *cfg, struct scan_run *run)
     }
     want6 |= run->space.n_one > 0; /* the hitlist's single addresses */
     if (cfg->dryrun) {
-        /* printing only: unspecified source addresses are fine */
+        /* writing probes only: unspecified source addresses are fine */
         if (want4 && !run->have_src4) {
             ip_addr_parse("0.0.0.0", &run->src4);
             run->have_src4 = true;
@@ -200,220 +187,242 @@ static uint64_t frame_len_estimate(const struct scan_run *run)
     return len ? len : 80;
 }
 
-int cmd_scan(int argc, char **argv)
-{
+/* Everything a scan needs before its threads start. Returns 0, or the exit status. */
+struct scan_session {
     struct scan_config cfg;
-    int prc = scan_parse_options(argc, argv, &cfg);
-    if (prc == 1)
-        return 0;
-    if (prc != 0)
-        return 2;
-    if (cfg.bench_permutation)
-        return run_bench(&cfg);
+    struct scan_run *run;
+    struct prefix_list allowed;
+    pthread_t recv_thread, send_threads[SCAN_MAX_THREADS];
+    struct sender_arg sargs[SCAN_MAX_THREADS];
+    unsigned started;
+    bool receiver_started, output_open;
+    uint64_t rate, seed;
+};
 
-    struct scan_run *run = calloc(1, sizeof(*run));
-    if (!run) {
+static int scan_init(struct scan_session *s)
+{
+    struct scan_config *cfg = &s->cfg;
+    char err[512];
+    prefix_list_init(&s->allowed);
+    if (!(s->run = calloc(1, sizeof(*s->run)))) {
         fprintf(stderr, "mpcensus scan: out of memory\n");
         return 1;
     }
-    int status = 1;
-    char err[512];
-    run->cfg = &cfg;
-    run->pcfg = cfg.probe_cfg;
+    struct scan_run *run = s->run;
+    run->cfg = cfg;
+    run->pcfg = cfg->probe_cfg;
     pthread_mutex_init(&run->dryrun_lock, NULL);
-    struct prefix_list allowed;
-    prefix_list_init(&allowed);
-    bool output_open_ok = false;
-    pthread_t recv_thread, send_threads[64];
-    struct sender_arg sargs[64];
-    unsigned started = 0;
-    bool receiver_started = false;
-
-    if (build_targets(&cfg, &allowed) < 0) {
-        status = 2;
-        goto out;
-    }
-    if (allowed.n == 0 && allowed.n_one == 0) {
+    if (build_targets(cfg, &s->allowed) < 0)
+        return 2;
+    if (s->allowed.n == 0 && s->allowed.n_one == 0) {
         fprintf(stderr, "mpcensus scan: no targets left after the blocklist\n");
-        status = 2;
-        goto out;
+        return 2;
     }
-    if (target_space_init(&run->space, &allowed, cfg.ports, cfg.n_ports, err, sizeof(err)) < 0) {
+    if (target_space_init(&run->space, &s->allowed, cfg->ports, cfg->n_ports, err, sizeof(err)) < 0) {
         fprintf(stderr, "mpcensus scan: %s\n", err);
-        status = 2;
-        goto out;
+        return 2;
     }
-    uint64_t seed = cfg.seed;
-    if (!cfg.seed_given && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-        seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
-    if (perm_init(&run->perm, run->space.n, seed, err, sizeof(err)) < 0) {
+    s->seed = cfg->seed;
+    if (!cfg->seed_given && getrandom(&s->seed, sizeof(s->seed), 0) != sizeof(s->seed))
+        s->seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+    if (perm_init(&run->perm, run->space.n, s->seed, err, sizeof(err)) < 0) {
         fprintf(stderr, "mpcensus scan: %s\n", err);
-        status = 2;
-        goto out;
+        return 2;
     }
-    if (setup_sources(&cfg, run) < 0) {
-        status = 2;
-        goto out;
-    }
-    if (!cfg.dryrun && afp_if_mac(cfg.iface, run->pcfg.src_mac, err, sizeof(err)) < 0) {
+    if (setup_sources(cfg, run) < 0)
+        return 2;
+    if (!cfg->dryrun && afp_if_mac(cfg->iface, run->pcfg.src_mac, err, sizeof(err)) < 0) {
         fprintf(stderr, "mpcensus scan: %s\n", err);
-        goto out;
+        return 1;
     }
-    {
-        uint32_t ts;
-        if (getrandom(&ts, sizeof(ts), 0) != sizeof(ts))
-            ts = (uint32_t)time(NULL);
-        run->pcfg.syn.tsval = ts;
-    }
+    uint32_t ts;
+    if (getrandom(&ts, sizeof(ts), 0) != sizeof(ts))
+        ts = (uint32_t)time(NULL);
+    run->pcfg.syn.tsval = ts;
     if (!(run->cookie = cookie_new(NULL))) {
         fprintf(stderr, "mpcensus scan: cannot initialise the validation cookie\n");
-        goto out;
+        return 1;
     }
-    if (cfg.dryrun) {
-        if (!strcmp(cfg.output_file, "-"))
-            run->dryrun_out = stdout;
-        else if (!(run->dryrun_out = fopen(cfg.output_file, "w"))) {
-            fprintf(stderr, "mpcensus scan: %s: %s\n", cfg.output_file, strerror(errno));
-            goto out;
-        }
-        fprintf(run->dryrun_out, "daddr,dport,sport,seq,ipid,mptcp_option,frame\n");
-    } else {
-        if (output_open(&run->out, cfg.output_file, cfg.output_format, cfg.output_fields, err, sizeof(err)) < 0) {
-            fprintf(stderr, "mpcensus scan: %s\n", err);
-            status = 2;
-            goto out;
-        }
-        output_open_ok = true;
-        if (seen_set_init(&run->seen, run->space.n) < 0) {
-            fprintf(stderr, "mpcensus scan: out of memory\n");
-            goto out;
-        }
+    /* the same rule in a dry run and a real one: an output that cannot be created is a runtime failure */
+    int orc = cfg->dryrun ? output_open_dryrun(&run->out, cfg->output_file, cfg->output_format, cfg->output_fields,
+                                               err, sizeof(err))
+                          : output_open(&run->out, cfg->output_file, cfg->output_format, cfg->output_fields, err,
+                                        sizeof(err));
+    if (orc < 0) {
+        fprintf(stderr, "mpcensus scan: %s\n", err);
+        return 1;
     }
-    run->expected_targets = (run->space.n + cfg.shards - 1) / cfg.shards;
-    if (cfg.max_targets && cfg.max_targets < run->expected_targets)
-        run->expected_targets = cfg.max_targets;
-    uint64_t rate = cfg.rate;
-    if (cfg.bandwidth) {
+    s->output_open = true;
+    if (!cfg->dryrun && seen_set_init(&run->seen, run->space.n) < 0) {
+        fprintf(stderr, "mpcensus scan: out of memory\n");
+        return 1;
+    }
+    run->expected_targets = (run->space.n + cfg->shards - 1) / cfg->shards;
+    if (cfg->max_targets && cfg->max_targets < run->expected_targets)
+        run->expected_targets = cfg->max_targets;
+    s->rate = cfg->rate;
+    if (cfg->bandwidth) {
         /* Ethernet preamble, inter-frame gap and FCS: 24 bytes per frame on the wire */
-        rate = cfg.bandwidth / ((frame_len_estimate(run) + 24) * 8);
-        if (rate == 0)
-            rate = 1;
+        s->rate = cfg->bandwidth / ((frame_len_estimate(run) + 24) * 8);
+        if (s->rate == 0)
+            s->rate = 1;
     }
-    if (cfg.dryrun)
-        rate = 0;
-    run->rate_per_thread = rate ? (rate + cfg.send_threads - 1) / cfg.send_threads : 0;
+    if (cfg->dryrun)
+        s->rate = 0;
+    run->rate_per_thread = s->rate ? (s->rate + cfg->send_threads - 1) / cfg->send_threads : 0;
+    return 0;
+}
 
-    if (!cfg.quiet) {
-        char a4[IP_ADDR_STRLEN] = "-", a6[IP_ADDR_STRLEN] = "-";
-        if (run->have_src4)
-            ip_addr_format(&run->src4, a4, sizeof(a4));
-        if (run->have_src6)
-            ip_addr_format(&run->src6, a6, sizeof(a6));
-        fprintf(stderr,
-                "mpcensus scan: %" PRIu64 " addresses x %u ports = %" PRIu64 " targets; shard %u/%u; seed %" PRIu64
-                "; probe %s (flags 0x%02x); rate %s; source %s %s\n",
-                run->space.n_addrs, cfg.n_ports, run->space.n, cfg.shard, cfg.shards, seed, cfg.probe->name,
-                run->pcfg.mpc_flags, rate ? "limited" : "unlimited", a4, a6);
-        if (rate)
-            fprintf(stderr, "mpcensus scan: rate %" PRIu64 " packets/s\n", rate);
-    }
+static void print_plan(const struct scan_session *s)
+{
+    const struct scan_run *run = s->run;
+    const struct scan_config *cfg = &s->cfg;
+    char a4[IP_ADDR_STRLEN] = "-", a6[IP_ADDR_STRLEN] = "-";
+    if (run->have_src4)
+        ip_addr_format(&run->src4, a4, sizeof(a4));
+    if (run->have_src6)
+        ip_addr_format(&run->src6, a6, sizeof(a6));
+    fprintf(stderr,
+            "mpcensus scan: %" PRIu64 " addresses x %u ports = %" PRIu64 " targets; shard %u/%u; seed %" PRIu64
+            "; probe %s (flags 0x%02x); rate %s; source %s %s\n",
+            run->space.n_addrs, cfg->n_ports, run->space.n, cfg->shard, cfg->shards, s->seed, cfg->probe->name,
+            run->pcfg.mpc_flags, s->rate ? "limited" : "unlimited", a4, a6);
+    if (s->rate)
+        fprintf(stderr, "mpcensus scan: rate %" PRIu64 " packets/s\n", s->rate);
+}
 
+/* Signals, the receiver (ready before the first SYN) and the senders. Returns 0 or the exit status. */
+static int scan_start(struct scan_session *s)
+{
+    struct scan_run *run = s->run;
+    const struct scan_config *cfg = &s->cfg;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     g_run = run;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
     run->t_start_ns = scan_now_ns();
-    if (!cfg.dryrun) {
-        if (pthread_create(&recv_thread, NULL, scan_receiver_main, run) != 0) {
+    if (!cfg->dryrun) {
+        if (pthread_create(&s->recv_thread, NULL, scan_receiver_main, run) != 0) {
             fprintf(stderr, "mpcensus scan: cannot start the receiver thread\n");
-            goto out;
+            return 1;
         }
-        receiver_started = true;
+        s->receiver_started = true;
         while (atomic_load(&run->receiver_ready) == 0)
             sleep_ms(1);
         if (atomic_load(&run->receiver_ready) < 0) {
             fprintf(stderr, "mpcensus scan: receiver: %s\n", run->receiver_error);
-            goto out;
+            return 1;
         }
     }
-    atomic_store(&run->senders_running, (int)cfg.send_threads);
-    for (unsigned i = 0; i < cfg.send_threads; i++) {
-        sargs[i] = (struct sender_arg){run, i};
-        if (pthread_create(&send_threads[i], NULL, scan_sender_main, &sargs[i]) != 0) {
-            atomic_fetch_sub(&run->senders_running, (int)(cfg.send_threads - i));
+    atomic_store(&run->senders_running, (int)cfg->send_threads);
+    for (unsigned i = 0; i < cfg->send_threads; i++) {
+        s->sargs[i] = (struct sender_arg){run, i};
+        if (pthread_create(&s->send_threads[i], NULL, scan_sender_main, &s->sargs[i]) != 0) {
+            atomic_fetch_sub(&run->senders_running, (int)(cfg->send_threads - i));
             atomic_store(&run->stop_sending, 1);
             fprintf(stderr, "mpcensus scan: cannot start sender thread %u\n", i);
             break;
         }
-        started++;
+        s->started++;
     }
-    /* monitor: status each second until every sender is done */
+    return 0;
+}
+
+/* The one status loop: sending, then the cooldown, a status line each second. */
+static void scan_monitor(struct scan_session *s)
+{
+    struct scan_run *run = s->run;
+    const struct scan_config *cfg = &s->cfg;
     struct status_state st = {0};
-    uint64_t next_status = run->t_start_ns + 1000000000ull;
-    while (atomic_load(&run->senders_running) > 0) {
-        sleep_ms(20);
+    uint64_t next_status = run->t_start_ns + 1000000000ull, cool_end = 0;
+    for (;;) {
+        bool sending = atomic_load(&run->senders_running) > 0;
         uint64_t now = scan_now_ns();
-        if (cfg.max_runtime_secs && now - run->t_start_ns >= (uint64_t)cfg.max_runtime_secs * 1000000000ull)
-            atomic_store(&run->stop_sending, 1);
+        if (sending) {
+            if (cfg->max_runtime_secs && now - run->t_start_ns >= (uint64_t)cfg->max_runtime_secs * 1000000000ull)
+                atomic_store(&run->stop_sending, 1);
+        } else {
+            if (cfg->dryrun || atomic_load(&run->stop_receiving) || atomic_load(&run->output_failed))
+                break;
+            if (!cool_end)
+                cool_end = now + (uint64_t)cfg->cooldown_secs * 1000000000ull;
+            if (now >= cool_end)
+                break;
+        }
         if (now >= next_status) {
-            if (!cfg.quiet)
+            if (!cfg->quiet)
                 scan_status_line(stderr, run, &st);
             next_status += 1000000000ull;
         }
+        sleep_ms(20);
     }
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(send_threads[i], NULL);
-    if (run->sender_error[0])
-        fprintf(stderr, "mpcensus scan: sender: %s\n", run->sender_error);
-    if (!cfg.dryrun) {
-        uint64_t cool_end = scan_now_ns() + (uint64_t)cfg.cooldown_secs * 1000000000ull;
-        while (!atomic_load(&run->stop_receiving) && scan_now_ns() < cool_end) {
-            sleep_ms(20);
-            if (scan_now_ns() >= next_status) {
-                if (!cfg.quiet)
-                    scan_status_line(stderr, run, &st);
-                next_status += 1000000000ull;
+}
+
+/* Joins the threads, closes the output, prints the summary. Returns the exit status. */
+static int scan_teardown(struct scan_session *s, int status)
+{
+    struct scan_run *run = s->run;
+    if (run) {
+        atomic_store(&run->stop_sending, 1);
+        for (unsigned i = 0; i < s->started; i++)
+            pthread_join(s->send_threads[i], NULL);
+        if (run->sender_error[0]) {
+            fprintf(stderr, "mpcensus scan: sender: %s\n", run->sender_error);
+            status = 1;
+        }
+        atomic_store(&run->stop_receiving, 1);
+        if (s->receiver_started) {
+            pthread_join(s->recv_thread, NULL);
+            if (run->receiver_error[0] && atomic_load(&run->receiver_ready) > 0) {
+                fprintf(stderr, "mpcensus scan: receiver: %s\n", run->receiver_error);
+                status = 1;
             }
         }
-    }
-    status = run->sender_error[0] ? 1 : 0;
-out:
-    atomic_store(&run->stop_sending, 1);
-    atomic_store(&run->stop_receiving, 1);
-    if (receiver_started) {
-        pthread_join(recv_thread, NULL);
-        if (run->receiver_error[0] && atomic_load(&run->receiver_ready) > 0) {
-            fprintf(stderr, "mpcensus scan: receiver: %s\n", run->receiver_error);
+        if (s->output_open && output_close(&run->out) < 0) {
+            fprintf(stderr, "mpcensus scan: %s (records lost: the scan was stopped)\n", run->out.error);
             status = 1;
         }
+        if (s->started)
+            scan_summary(stderr, run);
+        g_run = NULL;
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        seen_set_free(&run->seen);
+        cookie_free(run->cookie);
+        target_space_free(&run->space);
+        pthread_mutex_destroy(&run->dryrun_lock);
+        free(run);
     }
-    if (started) {
-        if (output_open_ok && output_close(&run->out) < 0) {
-            fprintf(stderr, "mpcensus scan: writing %s failed\n", cfg.output_file);
-            status = 1;
-        }
-        output_open_ok = false;
-        scan_summary(stderr, run);
-    }
-    if (output_open_ok)
-        output_close(&run->out);
-    if (run->dryrun_out) {
-        fflush(run->dryrun_out);
-        if (run->dryrun_out != stdout)
-            fclose(run->dryrun_out);
-    }
-    g_run = NULL;
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    seen_set_free(&run->seen);
-    cookie_free(run->cookie);
-    target_space_free(&run->space);
-    prefix_list_free(&allowed);
-    pthread_mutex_destroy(&run->dryrun_lock);
-    free(run);
+    prefix_list_free(&s->allowed);
+    scan_config_free(&s->cfg);
     return status;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    struct scan_session s;
+    memset(&s, 0, sizeof s);
+    int prc = scan_parse_options(argc, argv, &s.cfg);
+    if (prc != 0) {
+        scan_config_free(&s.cfg);
+        return prc == 1 ? 0 : 2;
+    }
+    if (s.cfg.bench_permutation) {
+        int rc = run_bench(&s.cfg);
+        scan_config_free(&s.cfg);
+        return rc;
+    }
+    int status = scan_init(&s);
+    if (status == 0) {
+        if (!s.cfg.quiet)
+            print_plan(&s);
+        status = scan_start(&s);
+        if (status == 0)
+            scan_monitor(&s);
+    }
+    return scan_teardown(&s, status);
 }

@@ -5,9 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "scan/output.h"
+#include <stdio.h>
+#include "net/addr.h"
 #include "net/syn_probe.h"
-#include "target/target_space.h"
+#include "scan/output.h"
 
 struct scan_config {
     /* targets */
@@ -16,7 +17,7 @@ struct scan_config {
     const char *allowlist_file;   /* -w */
     const char *blocklist_file;   /* -b: replaces the built-in list */
     const char *ipv6_targets;     /* --ipv6-targets FILE|- */
-    uint16_t ports[SCAN_MAX_PORTS];
+    uint16_t *ports;              /* -p: distinct ports, any number (malloc'ed; scan_config_free) */
     unsigned n_ports;
     uint64_t max_targets;         /* -n, 0 = all */
     /* order */
@@ -32,8 +33,8 @@ struct scan_config {
     unsigned probes;              /* copies per target */
     unsigned send_threads;
     const char *iface;
-    char src_args[2][64];      /* -S, split at commas */
-    unsigned n_src_args;
+    struct ip_addr src4, src6;    /* -S */
+    bool have_src4, have_src6;
     bool gw_mac_given;
     bool dryrun;
     bool qdisc_bypass;
@@ -54,6 +55,7 @@ struct scan_config {
  * (--help, --list-...) and the command should exit 0, or 2 on a usage error
  * (a message was printed to stderr). Only the CLI layer prints. */
 int scan_parse_options(int argc, char **argv, struct scan_config *cfg);
+void scan_config_free(struct scan_config *cfg);
 void scan_usage(FILE *out);
 
 #endif

@@ -17,9 +17,18 @@
 #include "scan/seen_set.h"
 #include "target/target_space.h"
 
+#define SCAN_MAX_THREADS 64
+
+/* What one sender thread has done, published by that thread alone (a
+ * release store per target: no shared cache line is written), so the status
+ * line sees exact figures: a reply can never be counted before its target. */
+struct sender_progress {
+    _Atomic uint64_t targets;   /* distinct targets probed */
+    _Atomic uint64_t sent;      /* frames handed to the kernel (or written by --dryrun) */
+    char pad[112];              /* 128-byte stride: two threads' counters never share a cache line */
+};
+
 struct scan_counters {
-    _Atomic uint64_t sent;           /* frames handed to the kernel (or printed by --dryrun) */
-    _Atomic uint64_t targets;        /* distinct targets probed */
     _Atomic uint64_t send_errors;
     _Atomic uint64_t recv_frames;    /* frames that passed the BPF filter */
     _Atomic uint64_t recv_invalid;   /* TCP to us that failed the cookie check */
@@ -38,24 +47,28 @@ struct scan_run {
     struct probe_cfg pcfg;           /* cfg->probe_cfg with MACs and tsval filled in */
     struct ip_addr src4, src6;
     bool have_src4, have_src6;
-    struct scan_output out;
+    struct scan_output out;          /* reply records, or probe records with --dryrun */
     struct seen_set seen;
     struct scan_counters c;
+    struct sender_progress progress[SCAN_MAX_THREADS];
     uint64_t expected_targets;       /* for % done */
     uint64_t rate_per_thread;        /* 0 = unlimited */
     atomic_int stop_sending;         /* SIGINT, -t */
     atomic_int senders_running;
     atomic_int stop_receiving;
     atomic_int receiver_ready;
+    atomic_int output_failed;        /* writing records failed: the scan stops (out.error says why) */
     uint64_t t_start_ns;
     _Atomic uint64_t t_first_send_ns, t_send_end_ns;
-    pthread_mutex_t dryrun_lock;
-    FILE *dryrun_out;
+    pthread_mutex_t dryrun_lock;     /* dry-run senders share `out` */
     char sender_error[256];
     char receiver_error[256];
 };
 
 uint64_t scan_now_ns(void);          /* CLOCK_MONOTONIC */
+/* Sums of the senders' progress (exact while they run). */
+uint64_t scan_targets_sent(struct scan_run *run);
+uint64_t scan_frames_sent(struct scan_run *run);
 
 struct sender_arg {
     struct scan_run *run;

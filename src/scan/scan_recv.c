@@ -1,4 +1,4 @@
-/* scan_recv.c — receiver thread: TPACKET_V3 ring, cookie validation, classification, dedup and output. */
+/* scan_recv.c — receiver thread: TPACKET_V3 ring, probe validation (net/syn_probe), classification, dedup and output. */
 #include "scan/scan_engine.h"
 
 #include <string.h>
@@ -21,18 +21,13 @@ void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen
         atomic_fetch_add_explicit(&run->c.recv_other, 1, memory_order_relaxed);
         return;
     }
-    /* stateless validation: recompute the probe's cookie from the reply's addresses */
+    /* stateless validation: the probe's cookie, recomputed from the reply */
     struct probe_target t;
-    t.src = pkt.dst;
-    t.dst = pkt.src;
-    t.dport = pkt.tcp.sport;
-    cookie_compute(run->cookie, &t.src, &t.dst, t.dport, t.cookie);
-    if (pkt.tcp.dport != probe_sport(&run->pcfg, t.cookie) || pkt.tcp.ack != t.cookie[0] + 1u) {
+    struct probe_sig sig;
+    if (!probe_validate(run->cfg->probe, &run->pcfg, run->cookie, &pkt, &t, &sig)) {
         atomic_fetch_add_explicit(&run->c.recv_invalid, 1, memory_order_relaxed);
         return;
     }
-    struct probe_sig sig;
-    run->cfg->probe->make_sig(&run->pcfg, &t, &sig);
     struct scan_record rec;
     if (!scan_classify(&pkt, &sig, &rec)) {
         atomic_fetch_add_explicit(&run->c.recv_other, 1, memory_order_relaxed);
@@ -53,7 +48,11 @@ void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen
         atomic_fetch_add_explicit(&run->c.recv_unique, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&run->c.verdicts[rec.verdict], 1, memory_order_relaxed);
     }
-    output_write(&run->out, &rec);
+    if (output_write(&run->out, &rec) < 0 && !atomic_exchange(&run->output_failed, 1)) {
+        /* the records are the census: stop rather than lose them */
+        atomic_store(&run->stop_sending, 1);
+        atomic_store(&run->stop_receiving, 1);
+    }
 }
 
 static void on_frame(void *user, const struct afp_frame *f)
@@ -88,7 +87,10 @@ void *scan_receiver_main(void *arg)
     while (!atomic_load(&run->stop_receiving)) {
         /* hand whole lines to the file every second, so it can be followed while the scan runs */
         if (scan_now_ns() >= next_flush) {
-            output_flush(&run->out);
+            if (output_flush(&run->out) < 0 && !atomic_exchange(&run->output_failed, 1)) {
+                atomic_store(&run->stop_sending, 1);
+                atomic_store(&run->stop_receiving, 1);
+            }
             next_flush += 1000000000ull;
             /* a getsockopt: once a second, as often as the status line reads it */
             struct afp_rx_stats st;

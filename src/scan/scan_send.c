@@ -1,9 +1,7 @@
-/* scan_send.c — sender thread: walks its sub-shard of the permutation, builds SYNs in the TX ring, paces to the rate. */
+/* scan_send.c — sender thread: walks its sub-shard of the permutation, builds SYNs in the TX ring (or writes them as dry-run records), paces to the rate. */
 #include "scan/scan_engine.h"
 
-#include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "io/afpacket.h"
 #include "io/pace.h"
@@ -12,21 +10,41 @@
 
 uint64_t scan_now_ns(void) { return pace_now_ns(); }
 
-static void dryrun_print(struct scan_run *run, const struct probe_target *t, const struct probe_sig *sig,
+uint64_t scan_targets_sent(struct scan_run *run)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < SCAN_MAX_THREADS; i++)
+        n += atomic_load_explicit(&run->progress[i].targets, memory_order_acquire);
+    return n;
+}
+
+uint64_t scan_frames_sent(struct scan_run *run)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < SCAN_MAX_THREADS; i++)
+        n += atomic_load_explicit(&run->progress[i].sent, memory_order_relaxed);
+    return n;
+}
+
+/* A dry-run probe as one record; the senders share the writer. */
+static bool dryrun_write(struct scan_run *run, const struct probe_target *t, const struct probe_sig *sig,
                          const uint8_t *frame, size_t len)
 {
-    char line[2048], addr[IP_ADDR_STRLEN];
-    int n = snprintf(line, sizeof(line), "%s,%u,%u,%" PRIu32 ",%u,", ip_addr_format(&t->dst, addr, sizeof(addr)),
-                     t->dport, probe_sport(&run->pcfg, t->cookie), t->cookie[0], (unsigned)(t->cookie[1] >> 16));
-    for (unsigned i = 0; i < sig->opt_len && n < (int)sizeof(line) - 4; i++)
-        n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", sig->opt[i]);
-    line[n++] = ',';
-    for (size_t i = 0; i < len && n < (int)sizeof(line) - 4; i++)
-        n += snprintf(line + n, sizeof(line) - (size_t)n, "%02x", frame[i]);
-    line[n++] = '\n';
     pthread_mutex_lock(&run->dryrun_lock);
-    fwrite(line, 1, (size_t)n, run->dryrun_out);
+    int rc = output_write_probe(&run->out, &run->pcfg, t, sig, frame, len);
     pthread_mutex_unlock(&run->dryrun_lock);
+    if (rc < 0) {
+        atomic_store(&run->output_failed, 1);
+        atomic_store(&run->stop_sending, 1);
+        return false;
+    }
+    return true;
+}
+
+static void sender_failed(struct scan_run *run, const char *err)
+{
+    snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
+    atomic_store(&run->stop_sending, 1);
 }
 
 void *scan_sender_main(void *argp)
@@ -34,6 +52,7 @@ void *scan_sender_main(void *argp)
     struct sender_arg *arg = argp;
     struct scan_run *run = arg->run;
     const struct scan_config *cfg = run->cfg;
+    struct sender_progress *me = &run->progress[arg->thread];
     struct afp_tx *tx = NULL;
     char err[256];
 
@@ -46,8 +65,7 @@ void *scan_sender_main(void *argp)
             mmsg = true;
         struct afp_tx_cfg tc = {.ifname = cfg->iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = mmsg};
         if (afp_tx_open(&tx, &tc, err, sizeof(err)) < 0) {
-            snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
-            atomic_store(&run->stop_sending, 1);
+            sender_failed(run, err);
             goto done;
         }
     }
@@ -58,7 +76,7 @@ void *scan_sender_main(void *argp)
         limit = cfg->max_targets / cfg->send_threads + (arg->thread < cfg->max_targets % cfg->send_threads);
     }
     uint64_t rate = run->rate_per_thread;
-    uint64_t t0 = 0, sent = 0, targets = 0, unflushed = 0, pending_count = 0;
+    uint64_t t0 = 0, sent = 0, targets = 0, unflushed = 0;
     uint64_t idx;
     struct probe_target t;
     memset(&t, 0, sizeof(t));
@@ -77,7 +95,8 @@ void *scan_sender_main(void *argp)
             t.src = run->src4;
         }
         cookie_compute(run->cookie, &t.src, &t.dst, t.dport, t.cookie);
-        targets++;
+        /* published before its SYN leaves: no reply can be counted ahead of its target */
+        atomic_store_explicit(&me->targets, ++targets, memory_order_release);
         for (unsigned k = 0; k < cfg->probes; k++) {
             struct probe_sig sig;
             if (cfg->dryrun) {
@@ -86,7 +105,8 @@ void *scan_sender_main(void *argp)
                     atomic_fetch_add_explicit(&run->c.send_errors, 1, memory_order_relaxed);
                     continue;
                 }
-                dryrun_print(run, &t, &sig, dry, len);
+                if (!dryrun_write(run, &t, &sig, dry, len))
+                    goto out;
             } else {
                 size_t cap;
                 uint8_t *slot;
@@ -95,8 +115,7 @@ void *scan_sender_main(void *argp)
                  * syscall pending; from the second try on, wait for the kernel */
                 while (!(slot = afp_tx_slot(tx, &cap))) {
                     if (afp_tx_flush(tx, spins++ > 0, err, sizeof(err)) < 0) {
-                        snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
-                        atomic_store(&run->stop_sending, 1);
+                        sender_failed(run, err);
                         goto out;
                     }
                     unflushed = 0;
@@ -109,8 +128,7 @@ void *scan_sender_main(void *argp)
                 afp_tx_commit(tx, len);
                 if (++unflushed >= FLUSH_BATCH) {
                     if (afp_tx_flush(tx, false, err, sizeof(err)) < 0) {
-                        snprintf(run->sender_error, sizeof(run->sender_error), "%s", err);
-                        atomic_store(&run->stop_sending, 1);
+                        sender_failed(run, err);
                         goto out;
                     }
                     unflushed = 0;
@@ -121,17 +139,10 @@ void *scan_sender_main(void *argp)
                 uint64_t zero = 0;
                 atomic_compare_exchange_strong(&run->t_first_send_ns, &zero, t0);
             }
-            sent++;
-            /* counters are published in batches to keep the cache line quiet */
-            if (++pending_count == 256) {
-                atomic_fetch_add_explicit(&run->c.sent, pending_count, memory_order_relaxed);
-                pending_count = 0;
-            }
+            atomic_store_explicit(&me->sent, ++sent, memory_order_relaxed);
             if (rate && (sent & 15) == 0)
                 pace_wait(t0, sent, rate);
         }
-        if ((targets & 255) == 0)
-            atomic_fetch_add_explicit(&run->c.targets, 256, memory_order_relaxed);
     }
 out:
     if (tx) {
@@ -141,8 +152,6 @@ out:
         atomic_fetch_add(&run->c.send_errors, st.errors);
         afp_tx_close(tx);
     }
-    atomic_fetch_add(&run->c.sent, pending_count);
-    atomic_fetch_add(&run->c.targets, targets & 255);
 done:
     if (atomic_fetch_sub(&run->senders_running, 1) == 1)
         atomic_store(&run->t_send_end_ns, scan_now_ns());

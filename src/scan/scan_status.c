@@ -5,12 +5,26 @@
 
 #include "io/pace.h"
 
+/* Unique replies per target sent, in %. Clamped as a safeguard only: a
+ * reply from an address outside the target space (never counted as a
+ * target) would otherwise push it past 100 %. */
+static double hit_rate(uint64_t unique, uint64_t targets)
+{
+    if (!targets)
+        return 0.0;
+    double r = 100.0 * (double)unique / (double)targets;
+    return r > 100.0 ? 100.0 : r;
+}
+
 void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
 {
     uint64_t now = scan_now_ns();
-    uint64_t sent = atomic_load(&run->c.sent);
-    uint64_t targets = atomic_load(&run->c.targets);
+    /* replies first, then targets: every reply counted here is for a target
+     * already counted (the senders publish a target before its SYN leaves),
+     * so the hit rate cannot pass 100 % */
     uint64_t recv = atomic_load(&run->c.recv_unique);
+    uint64_t targets = scan_targets_sent(run);
+    uint64_t sent = scan_frames_sent(run);
     uint64_t first = atomic_load(&run->t_first_send_ns);
     double elapsed = (double)(now - run->t_start_ns) / 1e9;
     double dt = st->last_ns ? (double)(now - st->last_ns) / 1e9 : elapsed;
@@ -29,7 +43,7 @@ void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
             pace_rate_text(since_first > 0 ? (double)sent / since_first : 0, "p", r2, sizeof(r2)), recv,
             pace_rate_text((double)(recv - st->last_recv) / dt, "p", r3, sizeof(r3)),
             pace_rate_text(elapsed > 0 ? (double)recv / elapsed : 0, "p", r4, sizeof(r4)), atomic_load(&run->c.kernel_drops),
-            targets ? 100.0 * (double)recv / (double)targets : 0.0);
+            hit_rate(recv, targets));
     fflush(out);
     st->last_ns = now;
     st->last_sent = sent;
@@ -38,12 +52,12 @@ void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
 
 void scan_summary(FILE *out, struct scan_run *run)
 {
-    uint64_t sent = atomic_load(&run->c.sent);
+    uint64_t uniq = atomic_load(&run->c.recv_unique);
+    uint64_t sent = scan_frames_sent(run);
     uint64_t first = atomic_load(&run->t_first_send_ns);
     uint64_t end = atomic_load(&run->t_send_end_ns);
     double send_secs = first && end > first ? (double)(end - first) / 1e9 : 0;
-    uint64_t targets = atomic_load(&run->c.targets);
-    uint64_t uniq = atomic_load(&run->c.recv_unique);
+    uint64_t targets = scan_targets_sent(run);
     fprintf(out, "summary: targets %" PRIu64 ", sent %" PRIu64 " in %.3f s, send rate %.0f pps, send errors %" PRIu64 "\n",
             targets, sent, send_secs, send_secs > 0 ? (double)sent / send_secs : 0.0,
             atomic_load(&run->c.send_errors));
@@ -55,7 +69,7 @@ void scan_summary(FILE *out, struct scan_run *run)
                  " other, %" PRIu64 " kernel drops, hit rate %.4f%%\n",
             uniq, atomic_load(&run->c.recv_repeats), atomic_load(&run->c.recv_invalid),
             atomic_load(&run->c.recv_other), atomic_load(&run->c.kernel_drops),
-            targets ? 100.0 * (double)uniq / (double)targets : 0.0);
+            hit_rate(uniq, targets));
     for (int v = 0; v < VERDICT_COUNT; v++)
         fprintf(out, "summary: verdict %-16s %" PRIu64 "\n", scan_verdict_name((enum scan_verdict)v),
                 atomic_load(&run->c.verdicts[v]));

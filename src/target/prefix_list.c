@@ -1,9 +1,12 @@
-/* prefix_list.c — CIDR parsing, the IANA special-purpose blocklist, and range set normalisation/subtraction. */
+/* prefix_list.c — prefix lists from CIDR text (parsed by net/addr) and files, the IANA special-purpose blocklist, range set normalisation/subtraction. */
 #include "target/prefix_list.h"
+
+#include "net/addr.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +150,7 @@ static u128 mask_of(uint8_t family, unsigned plen)
 
 bool prefix_parse(const char *text, struct prefix_entry *out, char *err, size_t errlen)
 {
+    /* the text is net's (ip_prefix_parse); a list keeps ranges */
     char buf[128];
     size_t len = text ? strlen(text) : 0;
     while (len && isspace((unsigned char)text[len - 1]))
@@ -155,64 +159,22 @@ bool prefix_parse(const char *text, struct prefix_entry *out, char *err, size_t 
         text++;
         len--;
     }
-    if (len == 0) {
-        snprintf(err, errlen, "empty prefix");
-        return false;
-    }
     if (len >= sizeof(buf)) {
         snprintf(err, errlen, "prefix too long");
         return false;
     }
-    memcpy(buf, text, len);
+    memcpy(buf, text ? text : "", len);
     buf[len] = '\0';
-    char *slash = strchr(buf, '/');
-    long plen = -1;
-    if (slash) {
-        *slash = '\0';
-        const char *p = slash + 1;
-        if (!*p || strlen(p) > 3) {
-            snprintf(err, errlen, "bad prefix length in '%s'", text);
-            return false;
-        }
-        plen = 0;
-        for (; *p; p++) {
-            if (!isdigit((unsigned char)*p)) {
-                snprintf(err, errlen, "bad prefix length in '%.*s'", (int)len, text);
-                return false;
-            }
-            plen = plen * 10 + (*p - '0');
-        }
-    }
-    uint8_t b[16];
-    memset(out, 0, sizeof(*out));
-    if (inet_pton(AF_INET, buf, b) == 1) {
-        out->family = 4;
-        if (plen < 0)
-            plen = 32;
-        if (plen > 32) {
-            snprintf(err, errlen, "prefix length /%ld exceeds 32 in '%.*s'", plen, (int)len, text);
-            return false;
-        }
-        out->lo = (u128)((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]);
-    } else if (inet_pton(AF_INET6, buf, b) == 1) {
-        out->family = 6;
-        if (plen < 0)
-            plen = 128;
-        if (plen > 128) {
-            snprintf(err, errlen, "prefix length /%ld exceeds 128 in '%.*s'", plen, (int)len, text);
-            return false;
-        }
-        for (int i = 0; i < 16; i++)
-            out->lo = out->lo << 8 | b[i];
-    } else {
-        snprintf(err, errlen, "'%s' is not an IPv4 or IPv6 address", buf);
+    struct ip_prefix p;
+    if (!ip_prefix_parse(buf, true, &p, err, errlen))   /* host bits cleared, as ZMap does */
         return false;
-    }
-    u128 m = mask_of(out->family, (unsigned)plen);
+    memset(out, 0, sizeof(*out));
+    out->family = p.addr.family == AF_INET6 ? 6 : 4;
+    for (size_t i = 0; i < ip_addr_len(&p.addr); i++)
+        out->lo = out->lo << 8 | p.addr.bytes[i];
     u128 all = out->family == 4 ? (u128)0xffffffffu : ~(u128)0;
-    out->plen = (uint8_t)plen;
-    out->lo &= m;
-    out->hi = out->lo | (all & ~m);
+    out->plen = p.len;
+    out->hi = out->lo | (all & ~mask_of(out->family, p.len));
     return true;
 }
 
@@ -600,6 +562,23 @@ uint64_t prefix_list_count(const struct prefix_list *l)
             return UINT64_MAX;
     }
     return (uint64_t)total;
+}
+
+const char *prefix_count_format(u128 count, char *buf, size_t len)
+{
+    if (count == 0) {
+        snprintf(buf, len, "340282366920938463463374607431768211456");   /* 2^128 */
+        return buf;
+    }
+    char digits[48];
+    size_t i = sizeof digits;
+    digits[--i] = '\0';
+    do {
+        digits[--i] = (char)('0' + (unsigned)(count % 10));
+        count /= 10;
+    } while (count);
+    snprintf(buf, len, "%s", digits + i);
+    return buf;
 }
 
 const char *prefix_addr_format(uint8_t family, u128 a, char *buf, size_t len)

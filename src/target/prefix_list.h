@@ -80,6 +80,10 @@ int prefix_list_subtract_move(struct prefix_list *targets, const struct prefix_l
 /* Number of addresses in a normalized list (saturates at UINT64_MAX). */
 uint64_t prefix_list_count(const struct prefix_list *l);
 
+/* Decimal text of an address count up to 2^128 ("18446744073709551616" for
+ * a /64); 0 stands for 2^128 (all of IPv6, which wraps a u128). */
+const char *prefix_count_format(u128 count, char *buf, size_t len);
+
 /* Text form of one address of a range ("198.18.0.1", "2001:db8::1"). */
 const char *prefix_addr_format(uint8_t family, u128 a, char *buf, size_t len);
 /* "198.18.0.0/15" when the range is one prefix, else "lo-hi". */

@@ -9,17 +9,30 @@ int target_space_init(struct target_space *ts, const struct prefix_list *allowed
                       const uint16_t *ports, unsigned n_ports, char *err, size_t errlen)
 {
     memset(ts, 0, sizeof(*ts));
-    if (n_ports == 0 || n_ports > SCAN_MAX_PORTS) {
-        snprintf(err, errlen, "between 1 and %d ports are needed", SCAN_MAX_PORTS);
+    if (n_ports == 0 || n_ports >= TARGET_NO_PORT + 1u) {
+        snprintf(err, errlen, "between 1 and 65535 ports are needed");
         return -1;
     }
-    memcpy(ts->ports, ports, n_ports * sizeof(*ports));
-    ts->n_ports = n_ports;
+    ts->ports = malloc(n_ports * sizeof(*ts->ports));
+    ts->port_slot = malloc(65536 * sizeof(*ts->port_slot));
     ts->iv = calloc(allowed->n ? allowed->n : 1, sizeof(*ts->iv));
-    if (!ts->iv) {
+    if (!ts->ports || !ts->port_slot || !ts->iv) {
         snprintf(err, errlen, "out of memory");
+        target_space_free(ts);
         return -1;
     }
+    /* a reply's port maps back to its slot in O(1), whatever the number of ports */
+    memset(ts->port_slot, 0xff, 65536 * sizeof(*ts->port_slot));
+    for (unsigned i = 0; i < n_ports; i++) {
+        if (ts->port_slot[ports[i]] != TARGET_NO_PORT) {
+            snprintf(err, errlen, "port %u listed twice", ports[i]);
+            target_space_free(ts);
+            return -1;
+        }
+        ts->port_slot[ports[i]] = (uint16_t)i;
+        ts->ports[i] = ports[i];
+    }
+    ts->n_ports = n_ports;
     u128 total = 0;
     for (size_t i = 0; i < allowed->n; i++) {
         const struct prefix_entry *e = &allowed->v[i];
@@ -55,16 +68,15 @@ int target_space_init(struct target_space *ts, const struct prefix_list *allowed
 void target_space_free(struct target_space *ts)
 {
     free(ts->iv);
+    free(ts->ports);
+    free(ts->port_slot);
     memset(ts, 0, sizeof(*ts));
 }
 
 bool target_space_index(const struct target_space *ts, const struct ip_addr *addr, uint16_t port, uint64_t *index)
 {
-    unsigned pi;
-    for (pi = 0; pi < ts->n_ports; pi++)
-        if (ts->ports[pi] == port)
-            break;
-    if (pi == ts->n_ports)
+    unsigned pi = ts->port_slot ? ts->port_slot[port] : TARGET_NO_PORT;
+    if (pi == TARGET_NO_PORT)
         return false;
     uint8_t fam = addr->family == 10 ? 6 : 4;
     u128 x = 0;

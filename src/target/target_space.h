@@ -9,8 +9,6 @@
 #include "net/addr.h"
 #include "target/prefix_list.h"
 
-#define SCAN_MAX_PORTS 64
-
 struct target_interval {
     u128 lo;
     uint64_t base;           /* address index of lo */
@@ -29,12 +27,15 @@ struct target_space {
     const u128 *one;         /* sorted single addresses, numbered from n_range_addrs */
     uint64_t n_one;
     uint64_t n_addrs;
-    uint16_t ports[SCAN_MAX_PORTS];
+    uint16_t *ports;         /* n_ports ports (any number up to 65535: a census may scan them all) */
     unsigned n_ports;
+    uint16_t *port_slot;     /* 65536 entries: index of a port in ports, or TARGET_NO_PORT */
     uint64_t n;              /* n_addrs * n_ports */
 };
+#define TARGET_NO_PORT 0xffff
 
-/* Builds the space from a normalized, blocklist-subtracted list (kept in use, see above). */
+/* Builds the space from a normalized, blocklist-subtracted list (kept in use, see above); ports are
+ * distinct (1..65535 of them). */
 int target_space_init(struct target_space *ts, const struct prefix_list *allowed,
                       const uint16_t *ports, unsigned n_ports, char *err, size_t errlen);
 void target_space_free(struct target_space *ts);

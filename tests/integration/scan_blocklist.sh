@@ -33,13 +33,16 @@ grep -q "refusing 198.18.0.64/26: blocklisted by 198.18.0.64/26 (.*quiet custome
 grep -q "refusing 2001:db8:1::40/122" "$LAB_TMP/scan.err" || fail "IPv6 refusal not explained"
 
 blocked=$(tcpdump -nr "$CAPTURE_FILE" 'tcp and (dst net 198.18.0.64/26 or dst net 2001:db8:1::40/122)' 2>/dev/null | wc -l)
-others4=$(tcpdump -nr "$CAPTURE_FILE" 'tcp[tcpflags] & tcp-syn != 0 and dst net 198.18.0.0/16' 2>/dev/null | wc -l)
-others6=$(tcpdump -nr "$CAPTURE_FILE" 'ip6 and tcp and dst net 2001:db8:1::/120' 2>/dev/null | wc -l)
+others4=$(tcpdump -nr "$CAPTURE_FILE" "tcp and dst net 198.18.0.0/15 and not dst host $VANTAGE_V4" 2>/dev/null | wc -l)
+others6=$(tcpdump -nr "$CAPTURE_FILE" "ip6 and tcp and dst net 2001:db8::/32 and not dst host $VANTAGE_V6" 2>/dev/null | wc -l)
+# the population's size per family, from the spec (lab truth lists every population address once per port and version)
+n4=$("$MPCENSUS" lab truth lab/demo.spec --ports 80 --mptcp-version 0 | awk -F, 'NR > 1 && $1 !~ /:/' | wc -l)
+n6=$("$MPCENSUS" lab truth lab/demo.spec --ports 80 --mptcp-version 0 | awk -F, 'NR > 1 && $1 ~ /:/' | wc -l)
 echo "captured on $R1/$R1_IF: $blocked probes to blocklisted subnets, $others4 IPv4 and $others6 IPv6 probes to the rest"
 [ "$blocked" = 0 ] || fail "$blocked packets reached blocklisted subnets"
-# 320 IPv4 + 256 IPv6 addresses minus the 64 + 64 blocked ones, two ports each
-[ "$others4" = $(((320 - 64) * 2)) ] || fail "expected $(((320 - 64) * 2)) IPv4 probes, captured $others4"
-[ "$others6" = $(((256 - 64) * 2)) ] || fail "expected $(((256 - 64) * 2)) IPv6 probes, captured $others6"
+# every population address (IPv4 and IPv6) minus the 64 + 64 blocked ones, two ports each
+[ "$others4" = $(((n4 - 64) * 2)) ] || fail "expected $(((n4 - 64) * 2)) IPv4 probes ($n4 addresses), captured $others4"
+[ "$others6" = $(((n6 - 64) * 2)) ] || fail "expected $(((n6 - 64) * 2)) IPv6 probes ($n6 addresses), captured $others6"
 grep -Eq '^198\.18\.0\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7]),' "$LAB_TMP/out.csv" && fail "record from a blocklisted address"
 ok "blocklisted subnets got zero packets; every other target got its probes"
 lab_down_and_check

@@ -345,6 +345,21 @@ static void fill_rows(struct rec_writer *w)
     assert_int_equal(rec_emit(w), 0);   /* list unset: empty / null */
 }
 
+/* The -f check a command makes before creating files: rec_open's verdict, without a writer. */
+static void test_record_fields_valid(void **state)
+{
+    (void)state;
+    char err[4096];
+    assert_true(rec_fields_valid(&schema, NULL, err, sizeof err));
+    assert_true(rec_fields_valid(&schema, "*", err, sizeof err));
+    assert_true(rec_fields_valid(&schema, "port, addr,port", err, sizeof err));
+    assert_false(rec_fields_valid(&schema, "addr,nope", err, sizeof err));
+    assert_non_null(strstr(err, "unknown output field 'nope'"));
+    assert_non_null(strstr(err, "addr,port,name,ok,list"));
+    assert_false(rec_fields_valid(&schema, " , ", err, sizeof err));
+    assert_string_equal(err, "no output fields selected");
+}
+
 static void test_record_writer_and_reader(void **state)
 {
     (void)state;
@@ -573,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_help_and_man),
         cmocka_unit_test(test_json_layouts),
         cmocka_unit_test(test_record_writer_and_reader),
+        cmocka_unit_test(test_record_fields_valid),
         cmocka_unit_test(test_reader_bad_rows_and_compression),
         cmocka_unit_test(test_outfile_errors),
         cmocka_unit_test(test_mptcp_capable_view),

@@ -4,9 +4,10 @@
 usage: make_seeds.py PCAP_DIR OUT_DIR
 Writes OUT_DIR/corpus-fuzz_packet (link byte + frame),
 OUT_DIR/corpus-fuzz_icmp (IP packets, and ICMP errors quoting them),
-OUT_DIR/corpus-fuzz_tcpopt (TCP option areas) and
+OUT_DIR/corpus-fuzz_tcpopt (TCP option areas),
 OUT_DIR/corpus-fuzz_pcap_flow (link byte, config byte, then runs of consecutive
-frames as [len16le][time step][frame], frames cut to 160 bytes).
+frames as [len16le][time step][frame], frames cut to 160 bytes) and
+OUT_DIR/corpus-fuzz_mptcp_event (MPTCP netlink events built from the UAPI layout).
 """
 import glob
 import hashlib
@@ -140,6 +141,25 @@ def write(dirname, blob):
         f.write(blob)
 
 
+def nl_attr(kind, data):
+    n = 4 + len(data)
+    return struct.pack("<HH", n, kind) + data + b"\0" * ((4 - n % 4) % 4)
+
+
+def mptcp_event_seeds(dirname):
+    """MPTCP netlink events as include/uapi/linux/mptcp.h lays them out (family id 0x1d first)."""
+    fam = 0x1D
+    ev4 = nl_attr(1, struct.pack("<I", 0xC751779A)) + nl_attr(4, b"\x01") + nl_attr(7, bytes([198, 19, 255, 166]))
+    ev4 += nl_attr(10, b"\x01\xbb")
+    ev6 = nl_attr(1, struct.pack("<I", 7)) + nl_attr(4, b"\x02") + nl_attr(8, bytes(range(16)))
+    sub = nl_attr(1, struct.pack("<I", 9)) + nl_attr(3, b"\x00") + nl_attr(4, b"\x01") + nl_attr(5, bytes(4))
+    sub += nl_attr(7, bytes(4)) + nl_attr(9, b"\x9c\x40") + nl_attr(10, b"\x00\x50") + nl_attr(18, b"\x01")
+    for cmd, body in ((6, ev4), (6, ev6), (10, sub), (3, nl_attr(1, struct.pack("<I", 9)))):
+        payload = struct.pack("<BBH", cmd, 1, 0) + body
+        msg = struct.pack("<IHHII", 16 + len(payload), fam, 0, 0, 0) + payload
+        write(dirname, struct.pack("<H", fam) + msg)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
@@ -147,8 +167,10 @@ def main():
     pk, ic = os.path.join(out, "corpus-fuzz_packet"), os.path.join(out, "corpus-fuzz_icmp")
     to = os.path.join(out, "corpus-fuzz_tcpopt")
     pf = os.path.join(out, "corpus-fuzz_pcap_flow")
-    for d in (pk, ic, to, pf):
+    ev = os.path.join(out, "corpus-fuzz_mptcp_event")
+    for d in (pk, ic, to, pf, ev):
         os.makedirs(d, exist_ok=True)
+    mptcp_event_seeds(ev)
     n = 0
     for path in sorted(glob.glob(os.path.join(pcap_dir, "**", "*.pcap*"), recursive=True)):
         with open(path, "rb") as f:

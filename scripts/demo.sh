@@ -1,5 +1,5 @@
 #!/bin/sh
-# demo.sh — the main job on the lab: scan a mixed lab population, analyse lab traffic, decode real captures.
+# demo.sh — the main job on the lab: scan a mixed lab population, time lab web servers over MPTCP and TCP, analyse lab traffic, decode real captures.
 # Every packet stays inside network namespaces this script (or its parts) creates.
 set -u
 cd "$(dirname "$0")/.."
@@ -17,6 +17,10 @@ fi
 if [ -x scripts/demo-trace.sh ]; then
     section "trace: the scan's mptcp and mirrored candidates traced hop by hop vs. the lab's ground truth"
     ./scripts/demo-trace.sh || status=1
+fi
+if [ -x scripts/demo-http.sh ]; then
+    section "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per trace class"
+    ./scripts/demo-http.sh || status=1
 fi
 if [ -x scripts/demo-pcap.sh ]; then
     section "pcap: passive MPTCP share of lab traffic (kernel MPTCPv1 with extra subflows + TCP)"

@@ -6,6 +6,7 @@
 
 #include "archive/archive.h"
 #include "decode/decode.h"
+#include "http/http.h"
 #include "lab/lab.h"
 #include "pcap/pcap_cmd.h"
 #include "report/report.h"
@@ -24,6 +25,7 @@ static const struct command commands[] = {
     {"scan", cmd_scan, "stateless MP_CAPABLE SYN scan of IPv4 ranges and IPv6 hitlists"},
     {"trace", cmd_trace, "stateless Tracebox-class middlebox detection with MP_CAPABLE v0/v1 SYN probes"},
     {"pcap", cmd_pcap, "passive MPTCP traffic-share analysis of pcap/pcapng traces (gzip, zstd, xz)"},
+    {"http", cmd_http, "HTTP(S) GET timing over MPTCP and TCP side by side, fallback and subflow detection"},
     {"decode", cmd_decode, "print every MPTCP option of a capture (text or JSON)"},
     {"archive", cmd_archive, "months of results in SQLite: import, attribute, analyses as queries"},
     {"report", cmd_report, "the paper's figures and tables from an archive as a self-contained HTML report"},

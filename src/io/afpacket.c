@@ -601,6 +601,43 @@ int afp_sock_recv(int fd, uint8_t *frames, size_t stride, size_t *lens, unsigned
     return got;
 }
 
+int afp_sock_timestamps(int fd)
+{
+    int one = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+}
+
+int afp_sock_recv_stamped(int fd, uint8_t *frames, size_t stride, size_t *lens, uint64_t *rx_ns, unsigned n)
+{
+    struct mmsghdr msgs[MMSG_BATCH];
+    struct iovec iov[MMSG_BATCH];
+    union {
+        char buf[CMSG_SPACE(sizeof(struct timespec))];
+        struct cmsghdr align;
+    } ctl[MMSG_BATCH];
+    if (n > MMSG_BATCH)
+        n = MMSG_BATCH;
+    for (unsigned i = 0; i < n; i++) {
+        iov[i] = (struct iovec){frames + (size_t)i * stride, stride};
+        msgs[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1, .msg_control = ctl[i].buf,
+                                               .msg_controllen = sizeof ctl[i].buf}};
+    }
+    int got = recvmmsg(fd, msgs, n, MSG_DONTWAIT, NULL);
+    if (got < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    for (int i = 0; i < got; i++) {
+        lens[i] = msgs[i].msg_len > stride ? stride : msgs[i].msg_len;
+        rx_ns[i] = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+                struct timespec ts;
+                memcpy(&ts, CMSG_DATA(c), sizeof ts);
+                rx_ns[i] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+            }
+    }
+    return got;
+}
+
 unsigned afp_sock_send(int fd, const uint8_t *frames, size_t stride, const size_t *lens, unsigned n)
 {
     struct mmsghdr msgs[MMSG_BATCH];

@@ -108,6 +108,11 @@ int afp_sock_open(const struct afp_sock_cfg *cfg, char *err, size_t errlen);
  * (n slots of stride bytes; longer frames are cut) with their lengths in
  * lens. Returns the count (0: none waiting) or -1 on a socket error. */
 int afp_sock_recv(int fd, uint8_t *frames, size_t stride, size_t *lens, unsigned n);
+/* Turns on kernel receive timestamps (SO_TIMESTAMPNS) for afp_sock_recv_stamped. Returns 0 or -1. */
+int afp_sock_timestamps(int fd);
+/* afp_sock_recv, and rx_ns[i] = frame i's kernel receive time (CLOCK_REALTIME
+ * nanoseconds; 0 when the kernel attached none). */
+int afp_sock_recv_stamped(int fd, uint8_t *frames, size_t stride, size_t *lens, uint64_t *rx_ns, unsigned n);
 /* Sends n frames (slot i at frames + i * stride, lens[i] bytes) with
  * sendmmsg, resuming after signals and waiting out a full send queue.
  * Returns the number of frames the kernel refused (0: all sent). */

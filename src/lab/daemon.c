@@ -7,18 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "lab/emu.h"
+#include "lab/emu_delay.h"
 #include "lab/sys.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
 
-enum handler_kind { H_LISTEN, H_RESPOND, H_BRIDGE_UP, H_BRIDGE_DOWN, H_QUOTE8 };
+enum handler_kind { H_LISTEN, H_RESPOND, H_BRIDGE_UP, H_BRIDGE_DOWN, H_QUOTE8, H_DELAY };
 
 struct handler {
     enum handler_kind kind;
@@ -133,6 +135,23 @@ static int setup_duty(struct daemon_state *d, const struct duty *u, uint64_t see
         rc = add_handler(d, H_BRIDGE_UP, b->up.fd, b);
         if (rc == 0)
             rc = add_handler(d, H_BRIDGE_DOWN, b->down.fd, b);
+        if (rc == 0 && (u->mbox & MBOX_DELAY)) {
+            /* frames toward the hosts wait delay_us from their kernel receive time */
+            b->delay = calloc(1, sizeof *b->delay);
+            if (!b->delay || delay_line_init(b->delay, (uint64_t)u->delay_us * 1000u, err, sizeof err) != 0 ||
+                pktio_timestamps(&b->up) != 0) {
+                snprintf(d->err, sizeof d->err, "%s: delay: %s", u->ns, b->delay ? err : "out of memory");
+                rc = -1;
+                break;
+            }
+            prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);   /* wake at the release time, not up to 50 us later */
+            /* a delay is only as exact as the daemon's wake-up: on a loaded machine an ordinary task
+             * waits milliseconds for a core, a SCHED_FIFO one does not (it sleeps in epoll, and the
+             * kernel's RT throttling bounds it anyway). Best effort: without the right, it stays CFS. */
+            struct sched_param sp = {.sched_priority = 10};
+            sched_setscheduler(0, SCHED_FIFO, &sp);
+            rc = add_handler(d, H_DELAY, b->delay->timer_fd, b);
+        }
         break;
     }
     case DUTY_QUOTE8: {
@@ -185,7 +204,22 @@ static void serve(struct handler *h)
         }
         return;
     }
+    case H_DELAY: {
+        struct bridge *b = h->obj;
+        delay_line_release(b->delay, &b->down);
+        return;
+    }
     case H_BRIDGE_UP:
+        if (((struct bridge *)h->obj)->delay) {
+            struct bridge *b = h->obj;
+            uint64_t rx_ns[PKTIO_BATCH];
+            int n;
+            while ((n = pktio_recv_stamped(&b->up, rx_ns)) > 0)
+                for (int i = 0; i < n; i++)
+                    bridge_frame_from_up_at(b, b->up.rx[i], b->up.rx_len[i], rx_ns[i]);
+            return;
+        }
+        /* fall through */
     case H_BRIDGE_DOWN: {
         struct bridge *b = h->obj;
         struct pktio *in = h->kind == H_BRIDGE_UP ? &b->up : &b->down;

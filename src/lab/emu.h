@@ -26,15 +26,19 @@ struct mirror_slot {
     uint8_t len;
     uint8_t opt[40];
 };
+struct delay_line;
 struct bridge {
     struct pktio up, down;
     unsigned mbox;
     uint64_t seed;
     struct mirror_slot *mirror;  /* MIRROR_SLOTS entries when MBOX_MIRROR */
+    struct delay_line *delay;    /* MBOX_DELAY: frames toward the hosts wait here (lab/emu_delay.h) */
     uint64_t rewritten, mirrored, proxied;
 };
 /* A frame that arrived on `up` goes out on `down`, and the reverse. */
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len);
+/* The same with the frame's kernel receive time (CLOCK_REALTIME ns), from which a delay counts. */
+void bridge_frame_from_up_at(struct bridge *b, const uint8_t *frame, size_t len, uint64_t rx_ns);
 void bridge_frame_from_down(struct bridge *b, const uint8_t *frame, size_t len);
 
 /* Router whose ICMP time-exceeded messages quote only 8 transport bytes. */

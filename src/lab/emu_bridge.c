@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lab/emu_delay.h"
 #include "lab/population.h"
 #include "net/build.h"
 #include "net/bytes.h"
@@ -36,7 +37,12 @@ static bool find_mpc(const struct pkt_view *v, struct mptcp_capable *mpc)
 
 void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
 {
-    if (b->mbox & MBOX_PROXY) {
+    bridge_frame_from_up_at(b, frame, len, 0);
+}
+
+void bridge_frame_from_up_at(struct bridge *b, const uint8_t *frame, size_t len, uint64_t rx_ns)
+{
+    if (b->mbox & MBOX_PROXY) {   /* the proxy sits at the path's start: it answers before any delay */
         uint8_t *back = pktio_slot(&b->up);
         size_t n = proxy_answer(b->seed, frame, len, b->up.mac, back, PKTIO_FRAME);
         if (n) {
@@ -45,7 +51,11 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
             return;
         }
     }
-    uint8_t *out = pktio_slot(&b->down);
+    uint8_t *out = b->delay ? delay_line_slot(b->delay) : pktio_slot(&b->down);
+    if (!out) {   /* delay line full: the frame is lost, as in a full queue */
+        delay_line_commit(b->delay, PKTIO_FRAME + 1, rx_ns);
+        return;
+    }
     memcpy(out, frame, len);
     struct pkt_view v;
     if (pkt_decode(LINK_ETHERNET, out, len, &v) == NET_OK && v.proto == 6 &&
@@ -65,7 +75,10 @@ void bridge_frame_from_up(struct bridge *b, const uint8_t *frame, size_t len)
             mirror_remember(b, tag, mpc.raw, mpc.len);
         }
     }
-    pktio_commit(&b->down, len);
+    if (b->delay)
+        delay_line_commit(b->delay, len, rx_ns);
+    else
+        pktio_commit(&b->down, len);
 }
 
 /* Appends opt (padded with NOPs to 4 bytes) to the TCP options of the

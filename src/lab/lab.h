@@ -59,6 +59,7 @@ struct duty {
     char ns[LAB_NS_NAME_LEN];
     const struct profile *profile;   /* LISTEN, RESPOND */
     unsigned mbox;                   /* BRIDGE */
+    unsigned delay_us;               /* BRIDGE with MBOX_DELAY */
     struct ip_addr router4, router6; /* QUOTE8: the router's own addresses (ICMP source) */
 };
 

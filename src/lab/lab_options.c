@@ -396,14 +396,16 @@ static const struct arg_section overview_sections[] = {
      "  prefix CIDR... | infra CIDR4 CIDR6 | churn PERCENT | site-routers yes|no\n"
      "  router-addresses yes|no | vantage-in-population yes|no | vantage-rst drop|send\n"
      "  profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent]\n"
-     "          [mbox=strip,strip-synack,keyrw,mirror,proxy,prohibit] [months=A-B]\n"
+     "          [mbox=strip,strip-synack,keyrw,mirror,proxy,prohibit,drop-mptcp,delay:MS]\n"
+     "          [announce=yes] [months=A-B]\n"
      "  org CIDR FROM_PROFILE TO_PROFILE [start=MONTH] [step=PERCENT] [max=PERCENT]\n"
      "  study [months=N] [start=YYYY-MM]\n"
      "  as ASN \"ORGANISATION\" CC [aut=NAME] [rir=RIR] [rank=N] [PREFIX...] | as-set PREFIX ASN,ASN...\n"
      "  geo PREFIX CC\n"
      "  BEHAVIOUR: kernel-v1 tcp closed silent v0 v0-mismatch v0v1 malformed\n"
+     "             nginx-mptcp nginx-tcp nginx-mptcp-tls nginx-tcp-tls\n"
      "Examples: lab/demo.spec (every verdict), lab/scale.spec (131,072 v1 hosts), lab/study.spec (a "
-     "longitudinal study with AS attribution and org migrations).",
+     "longitudinal study with AS attribution and org migrations), lab/http.spec (web servers for mpcensus http).",
      NULL},
     {"Exit status", "0 success, 1 runtime failure, 2 usage error.", NULL},
     {NULL, NULL, NULL},
@@ -418,8 +420,10 @@ static const struct arg_cmd overview_cmd = {
     .description =
         "An emulated Internet in network namespaces with known ground truth: a vantage namespace, a chain of "
         "routers, and host populations from 198.18.0.0/15 and 2001:db8::/32 (kernel MPTCPv1 servers, emulated "
-        "MPTCPv0 servers, plain TCP, closed, silent) behind optional middleboxes (strip, mirror, key rewrite, strip "
-        "in SYN-ACK, a terminating proxy, a firewall answering ICMP administratively prohibited). Nothing is linked to the host's interfaces. The spec format is described in README.md, "
+        "MPTCPv0 servers, real nginx over MPTCP and TCP, plain TCP, closed, silent) behind optional middleboxes "
+        "(strip, mirror, key rewrite, strip in SYN-ACK, a terminating proxy, a firewall answering ICMP "
+        "administratively prohibited, one dropping MP_CAPABLE SYNs, delay). Nothing is linked to the host's "
+        "interfaces. The spec format is described in README.md, "
         "section The lab.",
     .opts = no_opts,
     .sections = overview_sections,

@@ -35,6 +35,16 @@ int pktio_recv(struct pktio *p)
     return afp_sock_recv(p->fd, &p->rx[0][0], PKTIO_FRAME, p->rx_len, PKTIO_BATCH);
 }
 
+int pktio_timestamps(struct pktio *p)
+{
+    return afp_sock_timestamps(p->fd);
+}
+
+int pktio_recv_stamped(struct pktio *p, uint64_t *rx_ns)
+{
+    return afp_sock_recv_stamped(p->fd, &p->rx[0][0], PKTIO_FRAME, p->rx_len, rx_ns, PKTIO_BATCH);
+}
+
 void pktio_flush(struct pktio *p)
 {
     p->tx_errors += afp_sock_send(p->fd, &p->tx[0][0], PKTIO_FRAME, p->tx_len, p->tx_n);

@@ -30,6 +30,11 @@ int pktio_open(struct pktio *p, const char *ifname, const char *filter, bool pro
 /* Receives up to PKTIO_BATCH frames without blocking into p->rx / p->rx_len.
  * Returns the count (0: none waiting) or -1. */
 int pktio_recv(struct pktio *p);
+/* Turns on kernel receive timestamps (SO_TIMESTAMPNS) for pktio_recv_stamped. */
+int pktio_timestamps(struct pktio *p);
+/* pktio_recv, and rx_ns[i] = frame i's kernel receive time (CLOCK_REALTIME
+ * nanoseconds; 0 when the kernel attached none). rx_ns has PKTIO_BATCH slots. */
+int pktio_recv_stamped(struct pktio *p, uint64_t *rx_ns);
 /* Queues one frame (copied); flushes when the queue is full. */
 void pktio_queue(struct pktio *p, const uint8_t *frame, size_t len);
 /* Returns a queue slot to build a frame in place; pktio_commit(len) queues it. */

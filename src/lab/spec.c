@@ -18,6 +18,8 @@ static const char *const behaviour_names[BEH_COUNT] = {
     [BEH_CLOSED] = "closed",      [BEH_SILENT] = "silent",         [BEH_TCP] = "tcp",
     [BEH_KERNEL_V1] = "kernel-v1", [BEH_V0] = "v0",                [BEH_V0_MISMATCH] = "v0-mismatch",
     [BEH_V0V1] = "v0v1",          [BEH_MALFORMED] = "malformed",
+    [BEH_NGINX_MPTCP] = "nginx-mptcp", [BEH_NGINX_TCP] = "nginx-tcp",
+    [BEH_NGINX_MPTCP_TLS] = "nginx-mptcp-tls", [BEH_NGINX_TCP_TLS] = "nginx-tcp-tls",
 };
 
 const char *behaviour_name(enum behaviour b)
@@ -91,6 +93,14 @@ bool profile_has_kernel(const struct profile *p)
 {
     for (unsigned i = 0; i < p->n_ports; i++)
         if (p->ports[i].beh == BEH_TCP || p->ports[i].beh == BEH_KERNEL_V1)
+            return true;
+    return false;
+}
+
+bool profile_has_nginx(const struct profile *p)
+{
+    for (unsigned i = 0; i < p->n_ports; i++)
+        if (behaviour_nginx(p->ports[i].beh))
             return true;
     return false;
 }
@@ -190,7 +200,7 @@ static bool parse_ports(struct parser *ps, const char *list, uint16_t *ports, un
     return true;
 }
 
-static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox)
+static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox, unsigned *delay_us)
 {
     char buf[128];
     if (strlen(list) >= sizeof buf)
@@ -203,8 +213,18 @@ static bool parse_mbox(struct parser *ps, const char *list, unsigned *mbox)
         else if (!strcmp(tok, "strip-synack")) *mbox |= MBOX_STRIP_SYNACK;
         else if (!strcmp(tok, "proxy")) *mbox |= MBOX_PROXY;
         else if (!strcmp(tok, "prohibit")) *mbox |= MBOX_PROHIBIT;
+        else if (!strcmp(tok, "drop-mptcp")) *mbox |= MBOX_DROP_MPTCP;
         else if (!strcmp(tok, "none")) ;
-        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, proxy, prohibit)", tok);
+        else if (!strncmp(tok, "delay:", 6)) {
+            double ms;
+            char why[128];
+            if (!args_parse_double(tok + 6, 0.001, SPEC_MAX_DELAY_US / 1000.0, &ms, why, sizeof why))
+                return fail(ps, "bad delay '%s': %s (milliseconds, delay:MS)", tok + 6, why);
+            *mbox |= MBOX_DELAY;
+            *delay_us = (unsigned)(ms * 1000.0 + 0.5);
+        }
+        else return fail(ps, "unknown middlebox '%s' (strip, keyrw, mirror, strip-synack, proxy, prohibit, drop-mptcp, "
+                         "delay:MS)", tok);
     }
     return true;
 }
@@ -239,7 +259,8 @@ static bool directive_profile(struct parser *ps, char **tok, int n)
 {
     struct lab_spec *s = ps->spec;
     if (n < 3)
-        return fail(ps, "usage: profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent] [mbox=LIST] [months=A-B]");
+        return fail(ps, "usage: profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent] [mbox=LIST] "
+                        "[announce=yes|no] [months=A-B]");
     if (s->n_profiles >= SPEC_MAX_PROFILES)
         return fail(ps, "at most %d profiles", SPEC_MAX_PROFILES);
     if (strlen(tok[1]) >= SPEC_NAME_LEN || find_profile(s, tok[1]) >= 0 || !strcmp(tok[1], "absent"))
@@ -274,15 +295,20 @@ static bool directive_profile(struct parser *ps, char **tok, int n)
             p->ports[p->n_ports].port = (uint16_t)port;
             if (!behaviour_parse(val, &p->ports[p->n_ports].beh))
                 return fail(ps, "unknown behaviour '%s' (closed, silent, tcp, kernel-v1, v0, "
-                                "v0-mismatch, v0v1, malformed)", val);
+                                "v0-mismatch, v0v1, malformed, nginx-mptcp, nginx-tcp, nginx-mptcp-tls, "
+                                "nginx-tcp-tls)", val);
             p->n_ports++;
         } else if (!strcmp(key, "other")) {
             if (!strcmp(val, "closed")) p->other = BEH_CLOSED;
             else if (!strcmp(val, "silent")) p->other = BEH_SILENT;
             else return fail(ps, "other= takes closed or silent");
         } else if (!strcmp(key, "mbox")) {
-            if (!parse_mbox(ps, val, &p->mbox))
+            if (!parse_mbox(ps, val, &p->mbox, &p->delay_us))
                 return false;
+        } else if (!strcmp(key, "announce")) {
+            if (strcmp(val, "yes") && strcmp(val, "no"))
+                return fail(ps, "announce= takes yes or no");
+            p->announce = !strcmp(val, "yes");
         } else if (!strcmp(key, "months")) {
             if (!parse_months(ps, val, &p->month_from, &p->month_to))
                 return false;

@@ -18,6 +18,10 @@ enum behaviour {
     BEH_V0_MISMATCH,  /* emulated v0 server answering v1 SYNs with v0 */
     BEH_V0V1,         /* emulated server speaking both: answers each version in kind */
     BEH_MALFORMED,    /* emulated: MP_CAPABLE of a wrong length to any MP_CAPABLE SYN */
+    BEH_NGINX_MPTCP,      /* Debian's nginx under mptcpize: HTTP over kernel MPTCP (a kernel-v1 listener) */
+    BEH_NGINX_TCP,        /* nginx without mptcpize: HTTP over plain TCP */
+    BEH_NGINX_MPTCP_TLS,  /* the same two with HTTPS (self-signed certificate made at lab up) */
+    BEH_NGINX_TCP_TLS,
     BEH_COUNT
 };
 const char *behaviour_name(enum behaviour b);
@@ -25,6 +29,20 @@ bool behaviour_parse(const char *text, enum behaviour *out);
 static inline bool behaviour_emulated(enum behaviour b)
 {
     return b == BEH_V0 || b == BEH_V0_MISMATCH || b == BEH_V0V1 || b == BEH_MALFORMED;
+}
+/* Ports served by a real nginx (see lab/nginx.h). */
+static inline bool behaviour_nginx(enum behaviour b)
+{
+    return b == BEH_NGINX_MPTCP || b == BEH_NGINX_TCP || b == BEH_NGINX_MPTCP_TLS || b == BEH_NGINX_TCP_TLS;
+}
+static inline bool behaviour_nginx_mptcp(enum behaviour b)
+{
+    return b == BEH_NGINX_MPTCP || b == BEH_NGINX_MPTCP_TLS;
+}
+/* What a SYN meets: nginx under mptcpize is a kernel MPTCP listener, plain nginx a TCP one. */
+static inline enum behaviour behaviour_syn_view(enum behaviour b)
+{
+    return behaviour_nginx(b) ? (behaviour_nginx_mptcp(b) ? BEH_KERNEL_V1 : BEH_TCP) : b;
 }
 
 /* Middleboxes on the path to a profile's hosts (bit set). */
@@ -34,7 +52,10 @@ static inline bool behaviour_emulated(enum behaviour b)
 #define MBOX_STRIP_SYNACK 0x08  /* kernel TCPOPTSTRIP of option 30 in SYN-ACKs, on the last core router */
 #define MBOX_PROXY        0x10  /* emulated: answers every SYN itself (a terminating proxy speaking MPTCPv1) */
 #define MBOX_PROHIBIT     0x20  /* kernel: the last core router rejects SYNs with ICMP administratively prohibited */
-#define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR | MBOX_PROXY)
+#define MBOX_DELAY        0x40  /* emulated: holds every frame toward the hosts for profile.delay_us */
+#define MBOX_DROP_MPTCP   0x80  /* kernel: the last core router drops SYNs carrying option 30 (an MPTCP-hostile firewall) */
+#define MBOX_EMULATED (MBOX_KEYRW | MBOX_MIRROR | MBOX_PROXY | MBOX_DELAY)
+#define SPEC_MAX_DELAY_US 10000000u
 
 #define SPEC_MAX_PORTS 8
 #define SPEC_MAX_PROFILES 64
@@ -67,6 +88,8 @@ struct profile {
     unsigned n_ports;
     enum behaviour other;        /* ports not listed: closed (default) or silent */
     unsigned mbox;               /* MBOX_* bits */
+    unsigned delay_us;           /* MBOX_DELAY: added to every frame toward the hosts (so to each round trip) */
+    bool announce;               /* hosts own a second address (IPv4 + IPv6) and announce it (ADD_ADDR) */
     int month_from, month_to;    /* active window (inclusive); outside it the host is absent */
 };
 
@@ -120,5 +143,6 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
 enum behaviour profile_port(const struct profile *p, uint16_t port);
 bool profile_has_kernel(const struct profile *p);
 bool profile_has_emulated(const struct profile *p);
+bool profile_has_nginx(const struct profile *p);
 
 #endif

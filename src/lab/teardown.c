@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab/nginx.h"
 #include "lab/sys.h"
 
 /* ------------------------------------------------------------ membership */
@@ -223,6 +224,8 @@ int lab_teardown(const char *name, const struct lab_members *m, char *err, size_
             snprintf(err, errlen, "ip netns del %s: %s", m->ns[i], errbuf);
         }
     }
+    if (!failures)
+        lab_nginx_remove(name); /* the lab's nginx processes died with the namespaces' processes above */
     static const char *const suffixes[] = {"blocklist", "hitlist6", "log", "env"}; /* env last: the list */
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char path[256];

@@ -50,6 +50,11 @@ static enum answer host_answer(enum behaviour b, const struct mpc_state *syn, st
         if (syn->present)
             *sa = (struct mpc_state){.present = true, .version = syn->version, .malformed = true};
         return ANSWER_SYNACK;
+    case BEH_NGINX_MPTCP:
+    case BEH_NGINX_TCP:
+    case BEH_NGINX_MPTCP_TLS:
+    case BEH_NGINX_TCP_TLS:
+        return host_answer(behaviour_syn_view(b), syn, sa);
     case BEH_COUNT: break;
     }
     return ANSWER_NONE;
@@ -67,6 +72,8 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
         router_strip |= s->routers[k].strip;
     if ((p->mbox & MBOX_STRIP) || router_strip)
         syn.present = false;
+    if ((p->mbox & MBOX_DROP_MPTCP) && !router_strip)
+        return TRUTH_SILENT;   /* every probe carries MP_CAPABLE, and such SYNs die on the last core router */
     if (p->mbox & MBOX_PROHIBIT)
         return TRUTH_SILENT; /* the last core router answers ICMP admin-prohibited: no TCP answer */
     if ((p->mbox & MBOX_KEYRW) && syn.present && syn.version == 0)
@@ -82,7 +89,7 @@ enum truth_verdict truth_verdict_of(const struct lab_spec *s, int profile, uint1
             sa = (struct mpc_state){.present = true, .version = 1};
         ans = ANSWER_SYNACK;
     } else {
-        ans = host_answer(profile_port(p, port), &syn, &sa);
+        ans = host_answer(behaviour_syn_view(profile_port(p, port)), &syn, &sa);
     }
     if (ans == ANSWER_NONE)
         return TRUTH_SILENT;

@@ -58,6 +58,11 @@ void truth_trace_of(const struct lab_spec *s, int profile, uint16_t port, int ve
         out->end_hop = n + 1;
         return;
     }
+    if ((p->mbox & MBOX_DROP_MPTCP) && f.present) {
+        /* TTL n+1 on: the last core router's firewall drops SYNs that still carry MP_CAPABLE, silently */
+        out->cls = out->hop ? "middlebox" : "unreachable";
+        return;
+    }
     if (p->mbox & MBOX_STRIP)
         f.present = false;
     if ((p->mbox & MBOX_KEYRW) && f.present && version == 0)

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lab/announce.h"
+#include "lab/nginx.h"
 #include "lab/population.h"
 #include "lab/sys.h"
 #include "lab/teardown.h"
@@ -430,6 +432,10 @@ static bool configure_ns(struct plan *p, const struct ns_entry *e, char ifs[][8]
                     infra_site(s, fam ? AF_INET6 : AF_INET, i, &a4);
                     route_host(&tb, &a4, "fe80::2", dev);
                 }
+            for (int fam = 0; fam < 2 && s->profiles[i].announce; fam++) {
+                lab_announce_addr(s, fam ? AF_INET6 : AF_INET, i, &a4);
+                route_host(&tb, &a4, "fe80::2", dev);
+            }
         }
         for (size_t b = 0; b < p->n_blocks; b++)
             if (p->blocks[b].profile >= 0) {
@@ -458,6 +464,10 @@ static bool configure_ns(struct plan *p, const struct ns_entry *e, char ifs[][8]
         for (size_t b = 0; b < p->n_blocks; b++)
             if (p->blocks[b].profile == (int)e->index)
                 route_block(&tb, &p->blocks[b].block, "fe80::2", IF_DOWN);
+        for (int fam = 0; fam < 2 && s->profiles[e->index].announce; fam++) {
+            lab_announce_addr(s, fam ? AF_INET6 : AF_INET, e->index, &a4);
+            route_host(&tb, &a4, "fe80::2", IF_DOWN);
+        }
         upstream_routes(&tb, s, 0);
         break;
     case NS_HOST:
@@ -470,6 +480,8 @@ static bool configure_ns(struct plan *p, const struct ns_entry *e, char ifs[][8]
                 char t[64];
                 tb_printf(&tb, "route add local %s dev lo\n", cidr_text(&p->blocks[b].block, t, sizeof t));
             }
+        if (s->profiles[e->index].announce)
+            lab_announce_host_batch(s, e->index, &tb);
         break;
     }
     int rc = run_batch(p, e->name, &tb);
@@ -507,8 +519,9 @@ static bool firewall_ns(struct plan *p, const struct ns_entry *e)
                       addr_text(&own6, t6), IF_UP);
         }
         bool last = e->index == s->n_routers;
-        bool any = rt->strip, prohibit = false;
+        bool any = rt->strip, prohibit = false, drops = false;
         for (unsigned i = 0; last && i < s->n_profiles; i++) {
+            drops |= (s->profiles[i].mbox & MBOX_DROP_MPTCP) != 0;
             any |= (s->profiles[i].mbox & (MBOX_STRIP | MBOX_STRIP_SYNACK)) != 0;
             prohibit |= (s->profiles[i].mbox & MBOX_PROHIBIT) != 0;
         }
@@ -537,15 +550,21 @@ static bool firewall_ns(struct plan *p, const struct ns_entry *e)
             tb_printf(&r4, "COMMIT\n");
             tb_printf(&r6, "COMMIT\n");
         }
-        if (prohibit) {
-            /* a firewall: SYNs toward the profile are refused with ICMP type 3 code 13 / ICMPv6 type 1 code 1 */
+        if (prohibit || drops) {
             tb_printf(&r4, "*filter\n");
             tb_printf(&r6, "*filter\n");
-            for (unsigned i = 0; i < s->n_profiles; i++)
+            for (unsigned i = 0; i < s->n_profiles; i++) {
+                /* a firewall: SYNs toward the profile are refused with ICMP type 3 code 13 / ICMPv6 type 1 code 1 */
                 if (s->profiles[i].mbox & MBOX_PROHIBIT) {
                     tb_printf(&r4, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN -j REJECT --reject-with icmp-admin-prohibited\n", i);
                     tb_printf(&r6, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN -j REJECT --reject-with icmp6-adm-prohibited\n", i);
                 }
+                /* an MPTCP-hostile firewall: SYNs carrying MP_CAPABLE vanish, plain SYNs pass */
+                if (s->profiles[i].mbox & MBOX_DROP_MPTCP) {
+                    tb_printf(&r4, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN --tcp-option 30 -j DROP\n", i);
+                    tb_printf(&r6, "-A FORWARD -o dn%u -p tcp --tcp-flags SYN,ACK SYN --tcp-option 30 -j DROP\n", i);
+                }
+            }
             tb_printf(&r4, "COMMIT\n");
             tb_printf(&r6, "COMMIT\n");
         }
@@ -626,7 +645,8 @@ static size_t plan_duties(struct plan *p, struct duty *d)
             infra_router(s, AF_INET6, e->index, &d[n].router6);
             strcpy(d[n++].ns, e->name);
         } else if (e->role == NS_BRIDGE) {
-            d[n] = (struct duty){.kind = DUTY_BRIDGE, .mbox = s->profiles[e->index].mbox};
+            d[n] = (struct duty){.kind = DUTY_BRIDGE, .mbox = s->profiles[e->index].mbox,
+                                 .delay_us = s->profiles[e->index].delay_us};
             strcpy(d[n++].ns, e->name);
         } else if (e->role == NS_HOST) {
             const struct profile *pr = &s->profiles[e->index];
@@ -813,7 +833,22 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
         infra_router(s, AF_INET6, k, &a);
         tb_printf(&st, "%s%s", k > 1 ? " " : "", addr_text(&a, t));
     }
-    tb_printf(&st, "\"\nSITE_ROUTERS=%s\n", s->site_routers ? "yes" : "no");
+    tb_printf(&st, "\"\nANNOUNCED=\"");
+    const char *asep = "";
+    for (unsigned i = 0; i < s->n_profiles; i++)
+        for (int fam = 0; fam < 2 && s->profiles[i].announce; fam++) {
+            lab_announce_addr(s, fam ? AF_INET6 : AF_INET, i, &a);
+            tb_printf(&st, "%s%s", asep, addr_text(&a, t));
+            asep = " ";
+        }
+    if (lab_nginx_wanted(s)) {
+        char ndir[256];
+        lab_nginx_dir(p->name, ndir, sizeof ndir);
+        tb_printf(&st, "\"\nNGINX_DIR=%s\nNGINX_CERT=%s/cert.pem\nNGINX_HOSTNAME=%s", ndir, ndir, LAB_NGINX_HOSTNAME);
+    } else {
+        tb_printf(&st, "\"\nNGINX_DIR=\nNGINX_CERT=\nNGINX_HOSTNAME=");
+    }
+    tb_printf(&st, "\nSITE_ROUTERS=%s\n", s->site_routers ? "yes" : "no");
     tb_printf(&st, "MONTH=%d\n", p->month);
     tb_printf(&st, "PIDS=\"");
     if (daemon > 0)
@@ -829,6 +864,26 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
     else
         tb_free(&st);
     return ok;
+}
+
+/* ------------------------------------------------------------- web servers */
+
+static bool start_nginx(struct plan *p)
+{
+    if (lab_nginx_prepare(p->name, p->err, p->errlen) != 0)
+        return false;
+    for (size_t i = 0; i < p->n_ns; i++) {
+        const struct ns_entry *e = &p->ns[i];
+        if (e->role != NS_HOST || !profile_has_nginx(&p->spec->profiles[e->index]))
+            continue;
+        if (sys_enter_netns(e->name) != 0)
+            return failf(p, "setns %s: %s", e->name, strerror(errno));
+        int rc = lab_nginx_start(p->name, &p->spec->profiles[e->index], e->index, p->err, p->errlen);
+        sys_leave_netns();
+        if (rc != 0)
+            return false;
+    }
+    return true;
 }
 
 /* ------------------------------------------------------------------- up */
@@ -879,6 +934,12 @@ static bool build(struct plan *p, char **state)
     pid_t daemon = 0;
     if (n_duties > 0 && (daemon = start_daemon(p, duties, n_duties)) < 0) {
         interrupted(p); /* a signal explains the failed start better */
+        return false;
+    }
+    if (interrupted(p))
+        return false;
+    if (lab_nginx_wanted(p->spec) && !start_nginx(p)) {
+        interrupted(p);
         return false;
     }
     if (interrupted(p) || !write_state(p, daemon, state))

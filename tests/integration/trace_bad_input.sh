@@ -32,7 +32,7 @@ printf 'seed 1\nrouters 2\nrouter 3 strip\nprefix 198.18.0.0/30\nprofile a 1 80=
 grep -q "router 3 configured" "$LAB_TMP/err" || fail "spec error unclear: $(cat "$LAB_TMP/err")"
 printf 'seed 1\nprefix 198.18.0.0/30\nprofile a 1 80=tcp mbox=proxy,teleport\n' >"$LAB_TMP/bad.spec"
 "$MPCENSUS" lab truth "$LAB_TMP/bad.spec" --trace >/dev/null 2>"$LAB_TMP/err" && fail "mbox=teleport accepted"
-grep -q "bad.spec:3: unknown middlebox 'teleport' (strip, keyrw, mirror, strip-synack, proxy, prohibit)" "$LAB_TMP/err" ||
+grep -q "bad.spec:3: unknown middlebox 'teleport' (strip, keyrw, mirror, strip-synack, proxy, prohibit, drop-mptcp, delay:MS)" "$LAB_TMP/err" ||
     fail "spec error unclear: $(cat "$LAB_TMP/err")"
 ok "spec: router K strip past the routers and unknown middleboxes refused with file:line"
 

@@ -35,7 +35,7 @@ PY
 # 1. compressed and plain on standard input: sniffed from the first bytes, none lost
 for c in cat gzip zstd xz; do
     z $c "$F" >"$tmp/in.$c"
-    timeout 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/stdin.json" - <"$tmp/in.$c"
+    timeout -k 5 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/stdin.json" - <"$tmp/in.$c"
     rc=$?
     if [ $rc -ne 0 ] || ! same_trace "$tmp/file.json" "$tmp/stdin.json"; then
         echo "FAIL $c | pcap -: exit $rc or results differ from the file"; fail=1
@@ -43,7 +43,7 @@ for c in cat gzip zstd xz; do
         echo "ok   $c F | mpcensus pcap - equals mpcensus pcap F"
     fi
     # through a real pipe, bytes trickling in
-    z $c "$F" | timeout 60 "$MPCENSUS" decode --json - >"$tmp/stdin.dec" 2>"$tmp/dec.err"
+    z $c "$F" | timeout -k 5 60 "$MPCENSUS" decode --json - >"$tmp/stdin.dec" 2>"$tmp/dec.err"
     if ! cmp -s "$tmp/file.dec" "$tmp/stdin.dec"; then
         echo "FAIL $c F | mpcensus decode --json -: differs ($(tail -1 "$tmp/dec.err"))"; fail=1
     else
@@ -60,7 +60,7 @@ for c in cat gzip; do
     rm -f "$tmp/ff"; mkfifo "$tmp/ff"
     ( z $c "$G" >"$tmp/ff" ) &
     writer=$!
-    timeout 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/fifo.json" "$F" "$tmp/ff" "$H"
+    timeout -k 5 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/fifo.json" "$F" "$tmp/ff" "$H"
     rc=$?
     kill $writer 2>/dev/null; wait $writer 2>/dev/null
     [ -s "$tmp/fifo.json" ] || echo "{}" >"$tmp/fifo.json"
@@ -80,7 +80,7 @@ PY
 done
 
 # 3. standard input among regular files, compressed
-xz -c "$G" | timeout 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/dash.json" "$F" - "$H"
+xz -c "$G" | timeout -k 5 60 "$MPCENSUS" pcap -q -m 1 -o "$tmp/dash.json" "$F" - "$H"
 rc=$?
 python3 - "$tmp/dash.json" "$tmp/order.want" "$G" <<'PY'
 import json, sys
@@ -95,7 +95,7 @@ else
     echo "ok   xz -c G | mpcensus pcap F - H: stdin sorted in, results equal the files'"
 fi
 # --concat and --no-sort take stdin too
-zstd -c "$G" | timeout 60 "$MPCENSUS" pcap -q -m 1 --concat -o "$tmp/cat.json" "$F" - "$H" ||
+zstd -c "$G" | timeout -k 5 60 "$MPCENSUS" pcap -q -m 1 --concat -o "$tmp/cat.json" "$F" - "$H" ||
     { echo "FAIL --concat with stdin"; fail=1; }
 "$MPCENSUS" pcap -q -m 1 --concat -o "$tmp/cat.want" "$F" "$G" "$H"
 same_trace "$tmp/cat.want" "$tmp/cat.json" || { echo "FAIL --concat with stdin differs"; fail=1; }
@@ -104,17 +104,17 @@ same_trace "$tmp/cat.want" "$tmp/cat.json" || { echo "FAIL --concat with stdin d
 "$MPCENSUS" decode --json "$F" "$G" "$H" 2>/dev/null | sed 's/"file":"[^"]*",//' >"$tmp/three.dec"
 rm -f "$tmp/ff"; mkfifo "$tmp/ff"
 ( gzip -c "$G" >"$tmp/ff" ) &
-zstd -c "$H" | timeout 60 "$MPCENSUS" decode --json "$F" "$tmp/ff" - 2>/dev/null | sed 's/"file":"[^"]*",//' >"$tmp/mixed.dec"
+zstd -c "$H" | timeout -k 5 60 "$MPCENSUS" decode --json "$F" "$tmp/ff" - 2>/dev/null | sed 's/"file":"[^"]*",//' >"$tmp/mixed.dec"
 wait
 cmp -s "$tmp/three.dec" "$tmp/mixed.dec" && echo "ok   decode F FIFO - equals decode F G H" ||
     { echo "FAIL decode with a FIFO and stdin among files"; fail=1; }
 
 # 5. standard input twice cannot work: a usage error, not a hang
-timeout 20 "$MPCENSUS" pcap -q - - </dev/null >/dev/null 2>"$tmp/err"
+timeout -k 5 20 "$MPCENSUS" pcap -q - - </dev/null >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "standard input" "$tmp/err" && echo "ok   '-' twice refused: $(cat "$tmp/err")" ||
     { echo "FAIL '-' twice: exit $rc: $(cat "$tmp/err")"; fail=1; }
-timeout 20 "$MPCENSUS" decode - "$G" - </dev/null >/dev/null 2>"$tmp/err"
+timeout -k 5 20 "$MPCENSUS" decode - "$G" - </dev/null >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "standard input" "$tmp/err" && echo "ok   decode: '-' twice refused" ||
     { echo "FAIL decode '-' twice: exit $rc: $(cat "$tmp/err")"; fail=1; }

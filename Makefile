@@ -29,9 +29,9 @@ FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all build test-build check demo fuzz fuzz-build deps clean bench
+.PHONY: all build man test-build check demo fuzz fuzz-build deps clean bench install uninstall
 
-all: build
+all: build man
 build: $(BUILD)/mpcensus
 test-build: $(BUILD)/san/mpcensus $(UNIT_BIN)
 
@@ -42,6 +42,22 @@ $(BUILD)/mpcensus: $(REL_OBJ) $(BUILD)/rel/$(MAIN_SRC:.c=.o)
 $(BUILD)/san/mpcensus: $(SAN_OBJ) $(BUILD)/san/$(MAIN_SRC:.c=.o)
 	@echo "  LD-SAN  $@"
 	@$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# Installation layout. The binary finds its data in $(PREFIX)/share/mpcensus
+# (compiled in: src/io/datadir.c) or relative to itself (a moved tree).
+# $(BUILD)/prefix holds the PREFIX of the last build, so a new one rebuilds
+# the two objects that embed it.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   := $(PREFIX)/bin
+DATADIR  := $(PREFIX)/share/mpcensus
+MANDIR   := $(PREFIX)/share/man/man1
+DATA_FILES := $(wildcard data/*.tsv)
+LAB_SPECS  := $(wildcard lab/*.spec)
+$(shell mkdir -p $(BUILD); [ "$$(cat $(BUILD)/prefix 2>/dev/null)" = '$(PREFIX)' ] || printf '%s' '$(PREFIX)' >$(BUILD)/prefix)
+PREFIX_OBJ := $(foreach v,rel san,$(BUILD)/$(v)/src/io/datadir.o $(BUILD)/$(v)/src/cli/main.o)
+$(PREFIX_OBJ): CFLAGS += -DMPCENSUS_DATADIR='"$(DATADIR)"'
+$(PREFIX_OBJ): $(BUILD)/prefix
 
 $(BUILD)/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -58,6 +74,36 @@ $(BUILD)/san/tests/%: tests/unit/%.c $(SAN_OBJ) $(HDRS)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) -O1 $(SAN) -Itests -o $@ $< $(SAN_OBJ) $(LDLIBS) -lcmocka
 
+# Man pages: one per command and subcommand, rendered by the binary from the
+# option tables that also parse its argv and print --help. The list comes from
+# the dispatcher (`mpcensus --man-list`), so a command added to src/cli/main.c
+# gets its page without an edit here. The date is the last commit's.
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || date -u +%F)
+man: $(BUILD)/man/.stamp
+$(BUILD)/man/.stamp: $(BUILD)/mpcensus
+	@echo "  MAN     $(BUILD)/man/"
+	@rm -rf $(BUILD)/man && mkdir -p $(BUILD)/man
+	@$(BUILD)/mpcensus --man-list >$(BUILD)/man/pages.txt
+	@while IFS='	' read -r page words; do \
+	    $(BUILD)/mpcensus --man --date $(MAN_DATE) $$words >$(BUILD)/man/$$page.1 || exit 1; \
+	done <$(BUILD)/man/pages.txt
+	@touch $@
+
+# make install [PREFIX=/usr/local] [DESTDIR=/scratch]; make uninstall with the same values.
+install: build man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/lab $(DESTDIR)$(MANDIR)
+	install -m 755 $(BUILD)/mpcensus $(DESTDIR)$(BINDIR)/mpcensus
+	install -m 644 $(DATA_FILES) $(DESTDIR)$(DATADIR)/
+	install -m 644 $(LAB_SPECS) $(DESTDIR)$(DATADIR)/lab/
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/
+
+# Removes what install laid out (every mpcensus page, also those of older
+# versions) and the share/mpcensus directories; bin/ and man1/ stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mpcensus $(DESTDIR)$(MANDIR)/mpcensus.1 $(DESTDIR)$(MANDIR)/mpcensus-*.1
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(notdir $(DATA_FILES))) $(addprefix $(DESTDIR)$(DATADIR)/lab/,$(notdir $(LAB_SPECS)))
+	-rmdir $(DESTDIR)$(DATADIR)/lab $(DESTDIR)$(DATADIR)
+
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
 FUZZ_EXTRA_fuzz_pcap_flow := src/pcap/analyzer.c src/pcap/flow_table.c src/pcap/mptcp_conn.c src/pcap/trace_stats.c \
@@ -66,9 +112,10 @@ FUZZ_EXTRA_fuzz_pcap_flow := src/pcap/analyzer.c src/pcap/flow_table.c src/pcap/
 FUZZ_EXTRA_fuzz_mptcp_event := src/http/mptcp_events.c
 FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c src/trace/trace_diff.c \
   src/trace/trace_end.c src/trace/trace_state.c src/trace/trace_targets.c src/io/json.c src/io/record_read.c \
-  src/io/instream.c src/cli/args.c
+  src/io/instream.c src/cli/args.c src/io/errmsg.c
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
+FUZZ_EXTRA_fuzz_output_filter := src/scan/output_filter.c src/scan/classify.c src/cli/filter.c src/cli/args.c src/io/errmsg.c src/io/record.c src/io/outfile.c src/io/json.c
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -87,7 +134,7 @@ deps:
 
 # The test command of README.md: installs what is missing, builds, runs all tests.
 check: deps
-	$(MAKE) build test-build
+	$(MAKE) build man test-build
 	./tests/run.sh
 
 # The demo command of README.md: the main job, on the lab.

@@ -107,26 +107,7 @@ nstat_mpc() { # MP_CAPABLE SYNs the population's kernels received, summed over i
         awk '/MPCapableSYNRX/ {s += $2} END {print s + 0}'
 }
 hole_count() { ip netns exec "$H" nft list chain netdev blackhole in | awk '/packets/ {for (i = 1; i <= NF; i++) if ($i == "packets") print $(i + 1)}'; }
-# zmap's metadata has whole-second times: time its sending from its own log (-v 5, millisecond stamps),
-# from "send thread started" to "senders finished"; packets = targets sent x probes per target
-zmap_rate() { # ERRFILE METADATA.json
-    python3 - "$1" "$2" <<'PY'
-import datetime, json, re, sys
-start = end = None
-for line in open(sys.argv[1], errors="replace"):
-    m = re.match(r"\w+ +\d+ (\d+:\d+:\d+\.\d+)", line)
-    if not m:
-        continue
-    t = datetime.datetime.strptime(m.group(1), "%H:%M:%S.%f")
-    if "send thread started" in line and start is None:
-        start = t
-    if "senders finished" in line:
-        end = t
-meta = json.load(open(sys.argv[2]))
-packets = meta["total_sent"] * meta.get("packet_streams", 1)
-print("%.0f" % (packets / (end - start).total_seconds()) if start and end and end > start else 0)
-PY
-}
+zmap_rate() { python3 bench/zmap_rate.py "$1" "$2"; }   # ERRFILE METADATA.json: pps from zmap's log
 recall() { # FILE: truth responders that have a record (first column, header skipped)
     tail -n +2 "$1" | cut -d, -f1 | sort -u | comm -12 - "$T/truth.txt" | wc -l
 }

@@ -6,8 +6,9 @@ Writes OUT_DIR/corpus-fuzz_packet (link byte + frame),
 OUT_DIR/corpus-fuzz_icmp (IP packets, and ICMP errors quoting them),
 OUT_DIR/corpus-fuzz_tcpopt (TCP option areas),
 OUT_DIR/corpus-fuzz_pcap_flow (link byte, config byte, then runs of consecutive
-frames as [len16le][time step][frame], frames cut to 160 bytes) and
-OUT_DIR/corpus-fuzz_mptcp_event (MPTCP netlink events built from the UAPI layout).
+frames as [len16le][time step][frame], frames cut to 160 bytes),
+OUT_DIR/corpus-fuzz_mptcp_event (MPTCP netlink events built from the UAPI layout) and
+OUT_DIR/corpus-fuzz_output_filter (scan --output-filter expressions).
 """
 import glob
 import hashlib
@@ -208,6 +209,14 @@ def main():
                 write(ic, icmp_error(ip, False))
                 write(ic, icmp_error(ip, True))
             n += 1
+    # scan --output-filter expressions (fuzz_output_filter): the grammar's every construct
+    fo = os.path.join(out, "corpus-fuzz_output_filter")
+    os.makedirs(fo, exist_ok=True)
+    for expr in ("verdict = mptcp || verdict = mirrored", "success = 1 && repeat = 0",
+                 "classification = synack && (ttl > 60 || mptcp_version = 1)", "saddr = \"198.18.0.1\"",
+                 "key_hamming >= 16 && mptcp_key != 0c0c0c0c0c0c0c0c", "((sport <= 0x1bb))", "verdict == tcp",
+                 "daddr = 2001:db8::1 || dport < 40000 && window != 0"):
+        write(fo, expr.encode())
     print("seeds from %d frames in %s" % (n, pcap_dir))
 
 

@@ -39,6 +39,7 @@ for bin in "$@"; do
     # frames and ICMP errors fit in 4096. FUZZ_MAX_LEN overrides.
     case "$name" in
         fuzz_tcpopt) max_len=256 ;;
+        fuzz_output_filter) max_len=1024 ;;
         *) max_len=4096 ;;
     esac
     max_len=${FUZZ_MAX_LEN:-$max_len}

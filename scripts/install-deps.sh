@@ -6,7 +6,7 @@ PKGS="build-essential clang pkg-config libpcap-dev libssl-dev zlib1g-dev libcmoc
 libsqlite3-dev libcurl4-openssl-dev libmaxminddb-dev libjansson-dev sqlite3 libisal-dev libdeflate-dev libzstd-dev liblzma-dev nettle-dev
 libclang-rt-14-dev libfuzzer-14-dev libmnl-dev
 iproute2 iputils-ping iptables nftables ethtool tcpdump tshark python3 curl mptcpd mptcpize nginx-light zmap masscan scamper time
-zstd xz-utils gzip openssl
+zstd xz-utils gzip openssl man-db groff-base
 gnuplot-nox fonts-dejavu-core chromium chromium-driver"
 missing=""
 for p in $PKGS; do

@@ -164,17 +164,13 @@ static int emit(struct archive *a, const struct group *g, query_row_fn fn, void 
 static int run_hamming(struct archive *a, const struct query_params *p, query_row_fn fn, void *user, char *err,
                        size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(a,
+    sqlite3_stmt *st = query_prepare_months(a,
                                   "SELECT month, version, port, weight, sum(n), coalesce(sum(n) FILTER (WHERE verdict = 0), 0)"
                                   " FROM key_weights WHERE month BETWEEN ?1 AND ?2 AND version >= 0"
                                   " GROUP BY month, version, port, weight ORDER BY month, version, port, weight",
-                                  err, errlen);
+                                  p, err, errlen);
     if (!st)
         return -1;
-    int from, to;
-    query_month_range(a, p, false, &from, &to);
-    sqlite3_bind_int(st, 1, from);
-    sqlite3_bind_int(st, 2, to);
     struct group g;
     memset(&g, 0, sizeof g);
     int rc, u = 0;

@@ -109,7 +109,7 @@ static int cmp_key(const void *x, const void *y)
 static int run_http(struct archive *a, const struct query_params *p, query_row_fn fn, void *user, char *err,
                     size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(
+    sqlite3_stmt *st = query_prepare_months(
         a,
         "SELECT h.addr, h.port, h.scheme, h.transport, h.connect_ms, h.tls_ms, h.ttfb_ms, h.total_ms,"
         " coalesce((SELECT t.class FROM trace_rows t WHERE t.addr = h.addr AND t.port = h.port AND t.version = 1"
@@ -118,13 +118,9 @@ static int run_http(struct archive *a, const struct query_params *p, query_row_f
         "   AND t.month <= h.month ORDER BY t.month DESC, t.file_id DESC LIMIT 1), 'untraced')"
         " FROM http_rows h WHERE h.error IS NULL AND h.month BETWEEN ?1 AND ?2"
         " ORDER BY h.addr, h.port, h.scheme, h.month",
-        err, errlen);
+        p, err, errlen);
     if (!st)
         return -1;
-    int from, to;
-    query_month_range(a, p, false, &from, &to);
-    sqlite3_bind_int(st, 1, from);
-    sqlite3_bind_int(st, 2, to);
     struct target t;
     memset(&t, 0, sizeof t);
     struct cls_key *keys = NULL;

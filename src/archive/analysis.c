@@ -23,16 +23,25 @@ void query_month_range(struct archive *a, const struct query_params *p, bool lat
     }
 }
 
-int query_sql_rows(struct archive *a, const char *sql, const struct query_params *p, const char *text3,
-                   query_row_fn fn, void *user, char *err, size_t errlen)
+sqlite3_stmt *query_prepare_months(struct archive *a, const char *sql, const struct query_params *p, char *err,
+                                   size_t errlen)
 {
     sqlite3_stmt *st = db_prepare(a, sql, err, errlen);
     if (!st)
-        return -1;
+        return NULL;
     int from, to;
     query_month_range(a, p, false, &from, &to);
     sqlite3_bind_int(st, 1, from);
     sqlite3_bind_int(st, 2, to);
+    return st;
+}
+
+int query_sql_rows(struct archive *a, const char *sql, const struct query_params *p, const char *text3,
+                   query_row_fn fn, void *user, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = query_prepare_months(a, sql, p, err, errlen);
+    if (!st)
+        return -1;
     if (text3)
         sqlite3_bind_text(st, 3, text3, -1, SQLITE_STATIC);
     if (sqlite3_bind_parameter_count(st) >= 5) {

@@ -72,6 +72,9 @@ int query_sql_rows(struct archive *a, const char *sql, const struct query_params
 /* The month range with open ends filled; tables (latest_default) use the
  * latest summarised month when no month was given. */
 void query_month_range(struct archive *a, const struct query_params *p, bool latest_default, int *from, int *to);
+/* Prepares sql with ?1 and ?2 bound to the month range of p (query_month_range, no latest default); NULL with the message in err. */
+sqlite3_stmt *query_prepare_months(struct archive *a, const char *sql, const struct query_params *p, char *err,
+                                   size_t errlen);
 
 static inline struct qval qv_int(int64_t v) { return (struct qval){QV_INT, v, 0, NULL}; }
 static inline struct qval qv_real(double v) { return (struct qval){QV_REAL, 0, v, NULL}; }

@@ -11,6 +11,7 @@
 #include "archive/db.h"
 #include "archive/info.h"
 #include "archive/ingest.h"
+#include "archive/scan_metadata.h"
 #include "cli/args.h"
 #include "cli/args_time.h"
 
@@ -92,7 +93,7 @@ static const char *const probe_versions[] = {"0", "1", NULL};
 
 static int cmd_import(int argc, char **argv)
 {
-    static const char *db, *date, *label, *shard;
+    static const char *db, *date, *label, *shard, *metadata;
     static int month = -1, pv = -1, format = 0;
     static uint64_t key = 0x0c0c0c0c0c0c0c0cull;
     static unsigned port = 0, max_shown = 10;
@@ -110,6 +111,10 @@ static int cmd_import(int argc, char **argv)
         {0, "date", "YYYY-MM-DD", ARG_STRING, &date, "the scan's date (kept with the file; gives the month)"},
         {0, "label", "TEXT", ARG_STRING, &label, "vantage label kept with the file (e.g. a site name)"},
         {0, "shard", "I/N", ARG_STRING, &shard, "shard of the scan (kept with the file)"},
+        {0, "metadata", "FILE", ARG_STRING, &metadata,
+         "the scan's metadata file (mpcensus scan -m FILE, or ZMap's -m): the probe version, v0 key, shard, date "
+         "(of start_time) and the port of a one-port scan come from it unless given here; for every FILE of this "
+         "import"},
         {0, "format", "NAME", ARG_CHOICE, &format,
          "auto (default: told by the header / first row), scan, zmap, tcp_synopt, trace, http, pcap",
          .choices = in_format_names},
@@ -178,6 +183,39 @@ static int cmd_import(int argc, char **argv)
     o.key_given = key_seen;
     o.format = (enum in_format)format;
     o.port = (int)port;
+    static struct scan_metadata meta;
+    if (metadata) {
+        char why[1024];
+        if (scan_metadata_read(metadata, &meta, why, sizeof why) < 0)
+            return args_usage_error(&cmd, "bad --metadata: %s", why);
+        /* what the command line says wins */
+        if (pv < 0 && meta.has_probe_version)
+            o.probe_version = meta.probe_version;
+        if (!key_seen && meta.has_key) {
+            o.key = meta.key;
+            o.key_given = true;
+        }
+        if (!shard && meta.shard[0])
+            o.shard = meta.shard;
+        if (!date && meta.date[0]) {
+            if (!args_parse_timestamp(meta.date, &o.date_usec, why, sizeof why))
+                return args_usage_error(&cmd, "bad --metadata: %s: start_time '%s': %s", metadata, meta.date, why);
+            o.has_date = true;
+            snprintf(o.date_text, sizeof o.date_text, "%s", meta.date);
+        }
+        if (!port && meta.port)
+            o.port = meta.port;
+        if (!quiet) {
+            char pvt[16] = "-", keyt[20] = "-";
+            if (o.probe_version >= -1)
+                snprintf(pvt, sizeof pvt, "%d", o.probe_version);
+            if (o.key_given)
+                snprintf(keyt, sizeof keyt, "%016llx", (unsigned long long)o.key);
+            fprintf(stderr,
+                    "mpcensus archive import: metadata %s (%s): probe version %s, key %s, shard %s, date %s, port %d\n",
+                    metadata, meta.tool, pvt, keyt, o.shard ? o.shard : "-", o.has_date ? o.date_text : "-", o.port);
+        }
+    }
     struct warn_state ws = {"import", 0, max_shown, 0, quiet};
     o.warn = warn_cb;
     o.warn_user = &ws;
@@ -438,28 +476,32 @@ static int cmd_info(int argc, char **argv)
 
 int cmd_archive(int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*run)(int, char **);
-        const char *summary;
-    } subs[] = {
+    static const struct arg_sub subs[] = {
         {"import", cmd_import, "import scan / ZMap / tcp_synopt / trace / http / pcap output"},
         {"attribute", cmd_attribute, "attribute hosts to ASes, organisations and countries"},
         {"query", cmd_query, "run an analysis (monthly, hamming, ..., pcap)"},
         {"info", cmd_info, "what the archive holds"},
+        {NULL, NULL, NULL},
     };
-    if (argc >= 2)
-        for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-            if (!strcmp(argv[1], subs[i].name))
-                return subs[i].run(argc - 1, argv + 1);
-    bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"));
-    FILE *out = help ? stdout : stderr;
-    if (argc >= 2 && !help)
-        fprintf(stderr, "mpcensus archive: unknown subcommand '%s'\n", argv[1]);
-    fprintf(out, "usage: mpcensus archive <subcommand> --db FILE [options]\n\n"
-                 "Months of results in SQLite, AS/country attribution, the paper's analyses as queries.\n\n");
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-        fprintf(out, "  %-10s %s\n", subs[i].name, subs[i].summary);
-    fprintf(out, "\n'mpcensus archive <subcommand> --help' describes its options.\n");
-    return help ? 0 : 2;
+    static const struct arg_opt no_opts[] = {ARG_END};
+    static const struct arg_section sections[] = {
+        {"EXIT STATUS", "Each subcommand's page says: 0 success, 1 runtime failure, 2 usage error."},
+        {"EXAMPLES",
+         "  mpcensus archive import --db census.db scan-2024-03-v0.csv scan-2024-03-v1.json.gz\n"
+         "  mpcensus archive attribute --db census.db --pfx2as rv4.pfx2as.gz --mmdb GeoLite2-Country.mmdb\n"
+         "  mpcensus archive query monthly --db census.db --csv\n"
+         "  mpcensus archive info --db census.db"},
+        {NULL, NULL},
+    };
+    static const struct arg_cmd overview = {
+        .name = "archive",
+        .summary = "months of results in SQLite: import, attribute, analyses as queries",
+        .synopsis = "<subcommand> --db FILE [options]",
+        .description = "Months of results in SQLite, AS/country attribution, the paper's analyses as queries. Every "
+                       "subcommand takes --db FILE, the archive (created by the first import).",
+        .opts = no_opts,
+        .sections = sections,
+        .subs = subs,
+    };
+    return args_dispatch(&overview, argc, argv);
 }

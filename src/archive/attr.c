@@ -129,11 +129,7 @@ static int record_source(struct loader *l, const char *kind, const char *path, c
     sqlite3_bind_text(st, 4, date, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)entries);
     sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(l->a->db));
-    sqlite3_finalize(st);
-    return rc;
+    return db_step_once(l->a, st, NULL, err, errlen);
 }
 
 /* A valid origin: AS numbers joined by '_' (MOAS) or ',' (AS set). */

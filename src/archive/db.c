@@ -148,6 +148,49 @@ int64_t db_int(struct archive *a, const char *sql, int64_t def)
 
 const char *db_errmsg(struct archive *a) { return sqlite3_errmsg(a->db); }
 
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void db_bind_int_if(sqlite3_stmt *st, int i, int present, int64_t v)
+{
+    if (present > 0)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+void db_bind_double_if(sqlite3_stmt *st, int i, int present, double v)
+{
+    if (present > 0)
+        sqlite3_bind_double(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+int db_step_once(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "%s%s%s", what ? what : "", what ? ": " : "", sqlite3_errmsg(a->db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_step_row(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    snprintf(err, errlen, "inserting %s: %s", what, sqlite3_errmsg(a->db));
+    return -1;
+}
+
 int db_begin(struct archive *a, char *err, size_t errlen) { return db_exec(a, "BEGIN IMMEDIATE", err, errlen); }
 int db_commit(struct archive *a, char *err, size_t errlen) { return db_exec(a, "COMMIT", err, errlen); }
 void db_rollback(struct archive *a)

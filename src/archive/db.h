@@ -37,6 +37,19 @@ int64_t db_int(struct archive *a, const char *sql, int64_t def);
 /* "reason" of the last SQLite error on this connection. */
 const char *db_errmsg(struct archive *a);
 
+/* Binds text, or NULL when s is NULL or empty. */
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+/* Binds v when present, else NULL (present: an in_fields result, 1 = value read). */
+void db_bind_int_if(sqlite3_stmt *st, int i, int present, int64_t v);
+void db_bind_double_if(sqlite3_stmt *st, int i, int present, double v);
+/* Steps an INSERT/UPDATE once and resets it for the next row; -1 with
+ * "inserting WHAT: reason" in err. */
+int db_step_row(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen);
+
+/* Steps a statement that returns no rows once and finalizes it; -1 with
+ * "WHAT: reason" (just the reason when what is NULL) in err. */
+int db_step_once(struct archive *a, sqlite3_stmt *st, const char *what, char *err, size_t errlen);
+
 /* Write transaction: BEGIN IMMEDIATE (waits for other writers up to the busy timeout). */
 int db_begin(struct archive *a, char *err, size_t errlen);
 int db_commit(struct archive *a, char *err, size_t errlen);

@@ -5,22 +5,6 @@
 #include "archive/in_fields.h"
 #include "archive/ingest.h"
 
-static void bind_opt_double(sqlite3_stmt *st, int i, int k, double v)
-{
-    if (k > 0)
-        sqlite3_bind_double(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_int(sqlite3_stmt *st, int i, int k, int64_t v)
-{
-    if (k > 0)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 int in_http_records(struct import_ctx *c, char *err, size_t errlen)
 {
     struct rec_reader *r = c->r;
@@ -94,26 +78,20 @@ int in_http_records(struct import_ctx *c, char *err, size_t errlen)
             sqlite3_bind_text(ins, 6, scheme, -1, SQLITE_TRANSIENT);
         else
             sqlite3_bind_text(ins, 6, port == 443 ? "https" : "http", -1, SQLITE_STATIC);
-        bind_opt_int(ins, 7, k_run, (int64_t)run);
+        db_bind_int_if(ins, 7, k_run, (int64_t)run);
         sqlite3_bind_text(ins, 8, tr, -1, SQLITE_TRANSIENT);
-        bind_opt_int(ins, 9, k_act, act);
-        bind_opt_int(ins, 10, k_fb, fb);
-        bind_opt_int(ins, 11, k_sub, (int64_t)sub);
-        bind_opt_int(ins, 12, k_aa, (int64_t)aa);
-        bind_opt_double(ins, 13, k_conn, conn);
-        bind_opt_double(ins, 14, k_tls, tls);
-        bind_opt_double(ins, 15, k_ttfb, ttfb);
-        bind_opt_double(ins, 16, k_total, total);
-        bind_opt_int(ins, 17, k_status, (int64_t)status);
-        bind_opt_int(ins, 18, k_bytes, (int64_t)bytes);
-        if (error)
-            sqlite3_bind_text(ins, 19, error, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(ins, 19);
-        k = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (k != SQLITE_DONE) {
-            snprintf(err, errlen, "inserting an http row: %s", sqlite3_errmsg(c->a->db));
+        db_bind_int_if(ins, 9, k_act, act);
+        db_bind_int_if(ins, 10, k_fb, fb);
+        db_bind_int_if(ins, 11, k_sub, (int64_t)sub);
+        db_bind_int_if(ins, 12, k_aa, (int64_t)aa);
+        db_bind_double_if(ins, 13, k_conn, conn);
+        db_bind_double_if(ins, 14, k_tls, tls);
+        db_bind_double_if(ins, 15, k_ttfb, ttfb);
+        db_bind_double_if(ins, 16, k_total, total);
+        db_bind_int_if(ins, 17, k_status, (int64_t)status);
+        db_bind_int_if(ins, 18, k_bytes, (int64_t)bytes);
+        db_bind_text_or_null(ins, 19, error);
+        if (db_step_row(c->a, ins, "an http row", err, errlen) < 0) {
             sqlite3_finalize(ins);
             return -1;
         }
@@ -121,6 +99,6 @@ int in_http_records(struct import_ctx *c, char *err, size_t errlen)
         fam |= family == 4 ? 1u : 2u;
     }
     sqlite3_finalize(ins);
-    snprintf(c->families, sizeof c->families, "%s%s%s", fam & 1 ? "4" : "", fam == 3 ? "," : "", fam & 2 ? "6" : "");
+    ctx_set_families(c, fam);
     return 0;
 }

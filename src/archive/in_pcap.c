@@ -84,10 +84,7 @@ int in_pcap_document(struct import_ctx *c, char *err, size_t errlen)
         json_t *tr = json_object_get(t, "trace"), *error = json_object_get(t, "error");
         sqlite3_bind_int64(ins, 1, c->file_id);
         sqlite3_bind_int(ins, 2, month);
-        if (json_is_string(tr))
-            sqlite3_bind_text(ins, 3, json_string_value(tr), -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(ins, 3);
+        db_bind_text_or_null(ins, 3, json_string_value(tr));
         bind_num(ins, 4, t, "first_ts", false);
         bind_num(ins, 5, t, "last_ts", false);
         bind_num(ins, 6, t, "duration_s", false);
@@ -106,17 +103,9 @@ int in_pcap_document(struct import_ctx *c, char *err, size_t errlen)
         bind_num(ins, 19, t, "top1_share", false);
         bind_num(ins, 20, t, "top5_share", false);
         bind_num(ins, 21, t, "top50pct_share", false);
-        if (json_is_string(error))
-            sqlite3_bind_text(ins, 22, json_string_value(error), -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(ins, 22);
-        int k = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (k != SQLITE_DONE) {
-            snprintf(err, errlen, "inserting a pcap trace: %s", sqlite3_errmsg(c->a->db));
-            rc = -1;
+        db_bind_text_or_null(ins, 22, json_string_value(error));
+        if ((rc = db_step_row(c->a, ins, "a pcap trace", err, errlen)) < 0)
             break;
-        }
         c->res->rows++;
     }
     sqlite3_finalize(ins);

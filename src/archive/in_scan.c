@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "archive/in_fields.h"
+#include "archive/in_scan_row.h"
 #include "archive/ingest.h"
 #include "archive/scan_sink.h"
 #include "cli/args.h"
@@ -13,12 +14,12 @@ int in_scan_mpcensus(struct import_ctx *c, char *err, size_t errlen);
 int in_scan_mpcensus(struct import_ctx *c, char *err, size_t errlen)
 {
     struct rec_reader *r = c->r;
-    int c_saddr = rec_reader_col(r, "saddr"), c_sport = rec_reader_col(r, "sport"),
-        c_class = rec_reader_col(r, "classification"), c_pv = rec_reader_col(r, "probe_version"),
+    struct scan_cols cols;
+    scan_cols_find(r, &cols);
+    int c_class = rec_reader_col(r, "classification"), c_pv = rec_reader_col(r, "probe_version"),
         c_opt = rec_reader_col(r, "mptcp_option"), c_mv = rec_reader_col(r, "mptcp_version"),
         c_mf = rec_reader_col(r, "mptcp_flags"), c_key = rec_reader_col(r, "mptcp_key"),
-        c_verdict = rec_reader_col(r, "verdict"), c_repeat = rec_reader_col(r, "repeat"),
-        c_ts = rec_reader_col(r, "timestamp"), c_ttl = rec_reader_col(r, "ttl"), c_win = rec_reader_col(r, "window");
+        c_verdict = rec_reader_col(r, "verdict"), c_ts = rec_reader_col(r, "timestamp");
     bool has_pv = rec_reader_has(r, "probe_version");
     c->tool = "mpcensus scan";
     struct scan_sink *sink = scan_sink_new(c, err, errlen);
@@ -27,36 +28,11 @@ int in_scan_mpcensus(struct import_ctx *c, char *err, size_t errlen)
     int rc;
     uint64_t derived = 0;
     while ((rc = ctx_next(c)) != 0) {
-        if (rc < 0)
-            continue;
         struct scan_row row;
-        memset(&row, 0, sizeof row);
-        row.mptcp_version = -1;
-        row.mptcp_flags = -1;
-        row.ttl = row.window = -1;
-        row.ts = INT64_MIN;
-        bool b;
-        if (fld_bool(c, c_repeat, "repeat", &b) < 0)
+        if (rc < 0 || !scan_row_begin(c, &cols, -1, &row))
             continue;
-        if (rec_reader_value(r, c_repeat, NULL) && b) {
-            c->res->skipped_rows++;   /* a duplicate reply the scanner flagged */
-            continue;
-        }
-        int k = fld_addr(c, c_saddr, "saddr", row.addr, &row.family);
-        if (k <= 0) {
-            if (k == 0)
-                fld_bad(c, "no saddr");
-            continue;
-        }
         uint64_t u;
-        k = fld_u64(c, c_sport, "sport", 1, 65535, &u);
-        if (k < 0)
-            continue;
-        if (k == 0 && !c->o->port) {
-            fld_bad(c, "no sport (give --port)");
-            continue;
-        }
-        row.port = k ? (uint16_t)u : (uint16_t)c->o->port;
+        int k;
         int64_t pv = c->o->probe_version >= -1 ? c->o->probe_version : -1;
         if (has_pv && (k = fld_i64(c, c_pv, "probe_version", 0, 1, &pv)) < 0)
             continue;
@@ -65,14 +41,6 @@ int in_scan_mpcensus(struct import_ctx *c, char *err, size_t errlen)
         row.version = (int8_t)pv;
         if (fld_ts(c, c_ts, "timestamp", &row.ts) < 0)
             continue;
-        if (fld_u64(c, c_ttl, "ttl", 0, 255, &u) < 0)
-            continue;
-        else if (rec_reader_value(r, c_ttl, NULL))
-            row.ttl = (int32_t)u;
-        if (fld_u64(c, c_win, "window", 0, 65535, &u) < 0)
-            continue;
-        else if (rec_reader_value(r, c_win, NULL))
-            row.window = (int32_t)u;
         size_t olen = 0;
         if ((k = fld_hex(c, c_opt, "mptcp_option", row.opt, sizeof row.opt, &olen)) < 0)
             continue;

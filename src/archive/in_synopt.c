@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "archive/in_fields.h"
+#include "archive/in_scan_row.h"
 #include "archive/ingest.h"
 #include "archive/scan_sink.h"
 #include "net/mptcp.h"
@@ -23,12 +24,9 @@ int in_scan_synopt(struct import_ctx *c, char *err, size_t errlen)
                  "not 0c0c0c0c0c0c0c0c)");
         return -1;
     }
-    struct rec_reader *r = c->r;
-    int c_saddr = rec_reader_col(r, "saddr"), c_sport = rec_reader_col(r, "sport"),
-        c_opts = rec_reader_col(r, "optionshex"), c_class = rec_reader_col(r, "classification"),
-        c_success = rec_reader_col(r, "success"), c_repeat = rec_reader_col(r, "repeat"),
-        c_tss = rec_reader_col(r, "timestamp_str"), c_tst = rec_reader_col(r, "timestamp_ts"),
-        c_ttl = rec_reader_col(r, "ttl"), c_win = rec_reader_col(r, "window");
+    struct zmap_cols cols;
+    zmap_cols_find(c->r, &cols);
+    int c_opts = rec_reader_col(c->r, "optionshex");
     c->tool = "zmap tcp_synopt";
     struct probe_sig sig;
     mpc_probe_sig_static(c->o->probe_version, c->o->key, -1, &sig);
@@ -39,66 +37,15 @@ int in_scan_synopt(struct import_ctx *c, char *err, size_t errlen)
         return -1;
     int rc;
     while ((rc = ctx_next(c)) != 0) {
-        if (rc < 0)
-            continue;
         struct scan_row row;
-        memset(&row, 0, sizeof row);
-        row.mptcp_version = -1;
-        row.mptcp_flags = -1;
-        row.ttl = row.window = -1;
-        row.ts = INT64_MIN;
-        row.version = (int8_t)c->o->probe_version;
-        bool b;
-        int k;
-        if ((k = fld_bool(c, c_repeat, "repeat", &b)) < 0)
+        if (rc < 0 || !zmap_row_read(c, &cols, (int8_t)c->o->probe_version, &row))
             continue;
-        if (k && b) {
-            c->res->skipped_rows++;
-            continue;
-        }
-        if ((k = fld_addr(c, c_saddr, "saddr", row.addr, &row.family)) <= 0) {
-            if (k == 0)
-                fld_bad(c, "no saddr");
-            continue;
-        }
-        uint64_t u;
-        if ((k = fld_u64(c, c_sport, "sport", 1, 65535, &u)) < 0)
-            continue;
-        if (k == 0 && !c->o->port) {
-            fld_bad(c, "no sport (give --port)");
-            continue;
-        }
-        row.port = k ? (uint16_t)u : (uint16_t)c->o->port;
-        const char *cls = fld_text(c, c_class);
-        bool synack = true;
-        if (cls) {
-            if (!strcmp(cls, "rst"))
-                synack = false;
-            else if (strcmp(cls, "synack")) {
-                fld_bad(c, "bad classification '%.40s' (synack or rst)", cls);
-                continue;
-            }
-        } else if ((k = fld_bool(c, c_success, "success", &b)) < 0) {
-            continue;
-        } else if (k) {
-            synack = b;
-        }
-        int64_t ts = INT64_MIN;
-        if (fld_ts(c, c_tss, "timestamp_str", &ts) < 0)
-            continue;
-        if (ts == INT64_MIN && fld_ts(c, c_tst, "timestamp_ts", &ts) < 0)
-            continue;
-        row.ts = ts;
-        if (fld_u64(c, c_ttl, "ttl", 0, 255, &u) > 0)
-            row.ttl = (int32_t)u;
-        if (fld_u64(c, c_win, "window", 0, 65535, &u) > 0)
-            row.window = (int32_t)u;
-        row.synack = synack;
         uint8_t opts[64];
         size_t olen = 0;
+        int k;
         if ((k = fld_hex(c, c_opts, "optionshex", opts, sizeof opts, &olen)) < 0)
             continue;
-        if (!synack) {
+        if (!row.synack) {
             row.verdict = MPC_VERDICT_CLOSED;
         } else if (k == 0) {
             row.verdict = -1;   /* no option area recorded for this row */

@@ -86,27 +86,11 @@ int in_trace_records(struct import_ctx *c, char *err, size_t errlen)
         sqlite3_bind_int64(ins, 5, c->file_id);
         sqlite3_bind_int(ins, 6, family);
         sqlite3_bind_text(ins, 7, cls, -1, SQLITE_TRANSIENT);
-        if (hop >= 0)
-            sqlite3_bind_int(ins, 8, (int)hop);
-        else
-            sqlite3_bind_null(ins, 8);
-        const char *ch = fld_text(c, c_changes), *hops = fld_text(c, c_hops);
-        if (ch)
-            sqlite3_bind_text(ins, 9, ch, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(ins, 9);
-        if (dest >= 0)
-            sqlite3_bind_int(ins, 10, (int)dest);
-        else
-            sqlite3_bind_null(ins, 10);
-        if (hops)
-            sqlite3_bind_text(ins, 11, hops, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(ins, 11);
-        k = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (k != SQLITE_DONE) {
-            snprintf(err, errlen, "inserting a trace row: %s", sqlite3_errmsg(c->a->db));
+        db_bind_int_if(ins, 8, hop >= 0, hop);
+        db_bind_text_or_null(ins, 9, fld_text(c, c_changes));
+        db_bind_int_if(ins, 10, dest >= 0, dest);
+        db_bind_text_or_null(ins, 11, fld_text(c, c_hops));
+        if (db_step_row(c->a, ins, "a trace row", err, errlen) < 0) {
             sqlite3_finalize(ins);
             return -1;
         }
@@ -124,7 +108,7 @@ int in_trace_records(struct import_ctx *c, char *err, size_t errlen)
     if (c->month < 0)
         return 0;
     c->probe_version = __builtin_popcount(vers) == 1 ? __builtin_ctz(vers) : vers ? -3 : -2;
-    snprintf(c->families, sizeof c->families, "%s%s%s", fam & 1 ? "4" : "", fam == 3 ? "," : "", fam & 2 ? "6" : "");
+    ctx_set_families(c, fam);
     if (n_parts == sizeof parts / sizeof parts[0]) {
         /* many ports: refresh every partition of the archive */
         sqlite3_stmt *st = db_prepare(c->a, "SELECT DISTINCT version, family, port FROM month_summary", err, errlen);

@@ -91,6 +91,11 @@ bool ctx_month(struct import_ctx *c, int64_t ts)
     return c->month >= 0;
 }
 
+void ctx_set_families(struct import_ctx *c, unsigned mask)
+{
+    snprintf(c->families, sizeof c->families, "%s%s%s", mask & 1 ? "4" : "", mask == 3 ? "," : "", mask & 2 ? "6" : "");
+}
+
 void ctx_seen_ts(struct import_ctx *c, int64_t ts)
 {
     if (ts == INT64_MIN)
@@ -255,20 +260,9 @@ static int insert_file_row(struct import_ctx *c, const struct content *ct, char 
     if (c->o->has_date)
         sqlite3_bind_text(st, 10, c->o->date_text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(c->a->db));
-    sqlite3_finalize(st);
+    int rc = db_step_once(c->a, st, NULL, err, errlen);
     c->file_id = sqlite3_last_insert_rowid(c->a->db);
     return rc;
-}
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
 }
 
 static int finish_file_row(struct import_ctx *c, char *err, size_t errlen)
@@ -286,26 +280,22 @@ static int finish_file_row(struct import_ctx *c, char *err, size_t errlen)
         args_usec_format(c->last_ts, last, sizeof last);
         snprintf(day, sizeof day, "%.10s", first);
     }
-    bind_text_or_null(st, 1, c->tool);
+    db_bind_text_or_null(st, 1, c->tool);
     sqlite3_bind_int(st, 2, c->month);
     if (c->probe_version >= -1)
         sqlite3_bind_int(st, 3, c->probe_version);
-    bind_text_or_null(st, 4, c->probe_key);
-    bind_text_or_null(st, 5, c->ports);
-    bind_text_or_null(st, 6, c->families);
+    db_bind_text_or_null(st, 4, c->probe_key);
+    db_bind_text_or_null(st, 5, c->ports);
+    db_bind_text_or_null(st, 6, c->families);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)c->res->rows);
     sqlite3_bind_int64(st, 8, (sqlite3_int64)c->res->bad_rows);
     sqlite3_bind_int64(st, 9, (sqlite3_int64)c->res->duplicate_rows);
-    bind_text_or_null(st, 10, first);
-    bind_text_or_null(st, 11, last);
-    bind_text_or_null(st, 12, c->res->derived);
-    bind_text_or_null(st, 13, day);
+    db_bind_text_or_null(st, 10, first);
+    db_bind_text_or_null(st, 11, last);
+    db_bind_text_or_null(st, 12, c->res->derived);
+    db_bind_text_or_null(st, 13, day);
     sqlite3_bind_int64(st, 14, c->file_id);
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    if (rc < 0)
-        snprintf(err, errlen, "%s", sqlite3_errmsg(c->a->db));
-    sqlite3_finalize(st);
-    return rc;
+    return db_step_once(c->a, st, NULL, err, errlen);
 }
 
 static bool is_regular(const char *path)

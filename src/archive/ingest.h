@@ -94,6 +94,8 @@ void ctx_notice(struct import_ctx *c, const char *fmt, ...) __attribute__((forma
  * (INT64_MIN: none yet). Returns false while unknown. */
 bool ctx_month(struct import_ctx *c, int64_t ts);
 void ctx_seen_ts(struct import_ctx *c, int64_t ts);
+/* The file's families column from a mask (bit 0: IPv4, bit 1: IPv6): "4", "6", "4,6". */
+void ctx_set_families(struct import_ctx *c, unsigned mask);
 
 /* Each reader imports every row of c->r (or the document at c->read_path);
  * -1 with the reason in err aborts the file. */

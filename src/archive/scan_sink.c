@@ -444,8 +444,7 @@ int scan_sink_finish(struct scan_sink *s, char *err, size_t errlen)
     /* metadata of the file */
     int nv = __builtin_popcount(s->versions_seen);
     c->probe_version = nv == 1 ? __builtin_ctz(s->versions_seen) - 1 : nv ? -3 : -2;
-    snprintf(c->families, sizeof c->families, "%s%s%s", s->families_seen & 1 ? "4" : "",
-             s->families_seen == 3 ? "," : "", s->families_seen & 2 ? "6" : "");
+    ctx_set_families(c, s->families_seen);
     qsort(s->ports, s->n_ports, sizeof s->ports[0], cmp_u16);
     size_t len = 0;
     for (size_t i = 0; i < s->n_ports && len < sizeof c->ports - 8; i++)

@@ -76,13 +76,7 @@ static int run(struct archive *a, const char *sql, int month, int version, int f
     sqlite3_bind_int(st, 2, version);
     sqlite3_bind_int(st, 3, family);
     sqlite3_bind_int(st, 4, port);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
-        return -1;
-    }
-    return 0;
+    return db_step_once(a, st, "summary", err, errlen);
 }
 
 /*
@@ -232,13 +226,7 @@ static int set_consistent(struct archive *a, int month, int version, int family,
         sqlite3_bind_int64(st, 5, n);
     else
         sqlite3_bind_null(st, 5);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
-        return -1;
-    }
-    return 0;
+    return db_step_once(a, st, "summary", err, errlen);
 }
 
 static int set_overlap(struct archive *a, const char *sql, int k1, int k2, int k3, const int64_t v[3], char *err,
@@ -252,13 +240,7 @@ static int set_overlap(struct archive *a, const char *sql, int k1, int k2, int k
     sqlite3_bind_int(st, 3, k3);
     for (int i = 0; i < 3; i++)
         sqlite3_bind_int64(st, 4 + i, v[i]);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
-        return -1;
-    }
-    return 0;
+    return db_step_once(a, st, "summary", err, errlen);
 }
 
 /* The same when the archive holds no trace at all. */
@@ -312,13 +294,7 @@ static int insert_counts(struct archive *a, int month, const struct summary_part
     sqlite3_bind_int(st, 4, p->key.port);
     for (int i = 0; i < 9; i++)
         sqlite3_bind_int64(st, 5 + i, (sqlite3_int64)v[i]);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "summary: %s", sqlite3_errmsg(a->db));
-        return -1;
-    }
-    return 0;
+    return db_step_once(a, st, "summary", err, errlen);
 }
 
 int summary_refresh_scan(struct archive *a, int month, int64_t file_id, const struct summary_part *parts, size_t n,

@@ -1,6 +1,7 @@
 /* args.c — typed value parsers, table-driven getopt_long parsing, and --help / man rendering of option tables. */
 #include "cli/args.h"
 
+#include "io/errmsg.h"
 #include "io/record.h"
 
 #include <ctype.h>
@@ -15,37 +16,25 @@
 
 /* ============================================================ value parsers */
 
-static bool fail(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why && whylen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
-
 bool args_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     if (*text == '-')
-        return fail(why, whylen, "must not be negative");
+        return errmsg_false(why, whylen, "must not be negative");
     if (!isdigit((unsigned char)*text))
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     errno = 0;
     char *end;
     unsigned long long v = strtoull(text, &end, 0);
     if (*end)
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     if (errno == ERANGE)
-        return fail(why, whylen, "too large (at most %llu)", (unsigned long long)hi);
+        return errmsg_false(why, whylen, "too large (at most %llu)", (unsigned long long)hi);
     if (v < lo)
-        return fail(why, whylen, "must be at least %llu", (unsigned long long)lo);
+        return errmsg_false(why, whylen, "must be at least %llu", (unsigned long long)lo);
     if (v > hi)
-        return fail(why, whylen, "must be at most %llu", (unsigned long long)hi);
+        return errmsg_false(why, whylen, "must be at most %llu", (unsigned long long)hi);
     *out = v;
     return true;
 }
@@ -53,17 +42,17 @@ bool args_parse_u64(const char *text, uint64_t lo, uint64_t hi, uint64_t *out, c
 bool args_parse_i64(const char *text, int64_t lo, int64_t hi, int64_t *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     const char *digits = text + (*text == '-' || *text == '+');
     if (!isdigit((unsigned char)*digits))
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     errno = 0;
     char *end;
     long long v = strtoll(text, &end, 10);
     if (*end)
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     if (errno == ERANGE || v < lo || v > hi)
-        return fail(why, whylen, "must be between %lld and %lld", (long long)lo, (long long)hi);
+        return errmsg_false(why, whylen, "must be between %lld and %lld", (long long)lo, (long long)hi);
     *out = v;
     return true;
 }
@@ -82,13 +71,13 @@ static bool parse_decimal(const char *text, double *v, char **end)
 bool args_parse_double(const char *text, double lo, double hi, double *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     double v;
     char *end;
     if (!parse_decimal(text, &v, &end) || *end)
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     if (v < lo || v > hi)
-        return fail(why, whylen, "must be between %g and %g", lo, hi);
+        return errmsg_false(why, whylen, "must be between %g and %g", lo, hi);
     *out = v;
     return true;
 }
@@ -99,36 +88,36 @@ bool args_parse_duration(const char *text, double lo, double hi, double *seconds
         {"", 1}, {"s", 1}, {"us", 1e-6}, {"ms", 1e-3}, {"m", 60}, {"min", 60}, {"h", 3600}, {"d", 86400},
     };
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     double v;
     char *end;
     if (!parse_decimal(text, &v, &end))
-        return fail(why, whylen, "not a duration (e.g. 5, 1.5s, 250ms, 2m)");
+        return errmsg_false(why, whylen, "not a duration (e.g. 5, 1.5s, 250ms, 2m)");
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(end, units[i].unit))
             continue;
         v *= units[i].scale;
         if (v < 0)
-            return fail(why, whylen, "must not be negative");
+            return errmsg_false(why, whylen, "must not be negative");
         if (v < lo || v > hi)
-            return fail(why, whylen, "must be between %g s and %g s", lo, hi);
+            return errmsg_false(why, whylen, "must be between %g s and %g s", lo, hi);
         *seconds = v;
         return true;
     }
-    return fail(why, whylen, "unknown unit '%s' (us, ms, s, m, h, d)", end);
+    return errmsg_false(why, whylen, "unknown unit '%s' (us, ms, s, m, h, d)", end);
 }
 
 bool args_parse_si(const char *text, char unit_suffix, uint64_t lo, uint64_t hi, uint64_t *out, char *why,
                    size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     if (*text == '-')
-        return fail(why, whylen, "must not be negative");
+        return errmsg_false(why, whylen, "must not be negative");
     double v;
     char *end;
     if (!parse_decimal(text, &v, &end))
-        return fail(why, whylen, "not a number");
+        return errmsg_false(why, whylen, "not a number");
     double scale = 1;
     switch (*end) {
     case 'k': case 'K': scale = 1e3; end++; break;
@@ -139,13 +128,13 @@ bool args_parse_si(const char *text, char unit_suffix, uint64_t lo, uint64_t hi,
     if (unit_suffix && tolower((unsigned char)*end) == tolower((unsigned char)unit_suffix))
         end++;
     if (*end)
-        return fail(why, whylen, "unknown suffix '%s' (k, M, G)", end);
+        return errmsg_false(why, whylen, "unknown suffix '%s' (k, M, G)", end);
     if (scale == 1 && strchr(text, '.') == NULL) {
         /* a plain integer: exact, also above 2^53 */
         errno = 0;
         unsigned long long x = strtoull(text, &end, 10);
         if (errno == ERANGE)
-            return fail(why, whylen, "too large (at most %llu)", (unsigned long long)hi);
+            return errmsg_false(why, whylen, "too large (at most %llu)", (unsigned long long)hi);
         v = (double)x;
         if (x < lo || x > hi)
             goto range;
@@ -154,15 +143,15 @@ bool args_parse_si(const char *text, char unit_suffix, uint64_t lo, uint64_t hi,
     }
     v *= scale;
     if (v != floor(v))
-        return fail(why, whylen, "not a whole number");
+        return errmsg_false(why, whylen, "not a whole number");
     if (v < (double)lo || v > (double)hi)
         goto range;
     *out = (uint64_t)v;
     return true;
 range:
     if (v < (double)lo)
-        return fail(why, whylen, "must be at least %llu", (unsigned long long)lo);
-    return fail(why, whylen, "must be at most %llu", (unsigned long long)hi);
+        return errmsg_false(why, whylen, "must be at least %llu", (unsigned long long)lo);
+    return errmsg_false(why, whylen, "must be at most %llu", (unsigned long long)hi);
 }
 
 static int hexval(int c)
@@ -176,17 +165,17 @@ static int hexval(int c)
 bool args_parse_key64(const char *text, uint64_t *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     if (!strncmp(text, "0x", 2) || !strncmp(text, "0X", 2))
         text += 2;
     size_t n = strlen(text);
     if (n != 16)
-        return fail(why, whylen, "a key is 16 hex digits, not %zu", n);
+        return errmsg_false(why, whylen, "a key is 16 hex digits, not %zu", n);
     uint64_t k = 0;
     for (const char *p = text; *p; p++) {
         int h = hexval((unsigned char)*p);
         if (h < 0)
-            return fail(why, whylen, "'%c' is not a hex digit", *p);
+            return errmsg_false(why, whylen, "'%c' is not a hex digit", *p);
         k = k << 4 | (uint64_t)h;
     }
     *out = k;
@@ -196,14 +185,14 @@ bool args_parse_key64(const char *text, uint64_t *out, char *why, size_t whylen)
 bool args_parse_month(const char *text, int *months, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     int y, m;
     char tail;
     if (strlen(text) != 7 || sscanf(text, "%4d-%2d%c", &y, &m, &tail) != 2 || text[4] != '-' ||
         !isdigit((unsigned char)text[0]) || !isdigit((unsigned char)text[5]))
-        return fail(why, whylen, "not a month (YYYY-MM)");
+        return errmsg_false(why, whylen, "not a month (YYYY-MM)");
     if (y < 1970 || m < 1 || m > 12)
-        return fail(why, whylen, "not a month (YYYY-MM, 1970-01 or later)");
+        return errmsg_false(why, whylen, "not a month (YYYY-MM, 1970-01 or later)");
     *months = y * 12 + (m - 1);
     return true;
 }
@@ -211,7 +200,7 @@ bool args_parse_month(const char *text, int *months, char *why, size_t whylen)
 bool args_parse_hex(const char *text, uint8_t *buf, size_t cap, size_t *n, char *why, size_t whylen)
 {
     if (!text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     if (!strncmp(text, "0x", 2) || !strncmp(text, "0X", 2))
         text += 2;
     size_t k = 0;
@@ -222,9 +211,9 @@ bool args_parse_hex(const char *text, uint8_t *buf, size_t cap, size_t *n, char 
         }
         int hi = hexval((unsigned char)p[0]), lo = p[1] ? hexval((unsigned char)p[1]) : -1;
         if (hi < 0 || lo < 0)
-            return fail(why, whylen, "not hex bytes at '%.8s'", p);
+            return errmsg_false(why, whylen, "not hex bytes at '%.8s'", p);
         if (k == cap)
-            return fail(why, whylen, "more than %zu bytes", cap);
+            return errmsg_false(why, whylen, "more than %zu bytes", cap);
         buf[k++] = (uint8_t)(hi << 4 | lo);
         p += 2;
     }
@@ -235,13 +224,13 @@ bool args_parse_hex(const char *text, uint8_t *buf, size_t cap, size_t *n, char 
 bool args_parse_mac(const char *text, uint8_t mac[6], char *why, size_t whylen)
 {
     if (!text || strlen(text) != 17)
-        return fail(why, whylen, "not a MAC address (aa:bb:cc:dd:ee:ff)");
+        return errmsg_false(why, whylen, "not a MAC address (aa:bb:cc:dd:ee:ff)");
     uint8_t m[6];
     for (int i = 0; i < 6; i++) {
         const char *p = text + 3 * i;
         int hi = hexval((unsigned char)p[0]), lo = hexval((unsigned char)p[1]);
         if (hi < 0 || lo < 0 || (i < 5 && p[2] != ':' && p[2] != '-'))
-            return fail(why, whylen, "not a MAC address (aa:bb:cc:dd:ee:ff)");
+            return errmsg_false(why, whylen, "not a MAC address (aa:bb:cc:dd:ee:ff)");
         m[i] = (uint8_t)(hi << 4 | lo);
     }
     memcpy(mac, m, 6);
@@ -251,9 +240,9 @@ bool args_parse_mac(const char *text, uint8_t mac[6], char *why, size_t whylen)
 bool args_parse_addr(const char *text, struct ip_addr *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     if (!ip_addr_parse(text, out))
-        return fail(why, whylen, "not an IPv4 or IPv6 address");
+        return errmsg_false(why, whylen, "not an IPv4 or IPv6 address");
     return true;
 }
 
@@ -267,21 +256,21 @@ bool args_parse_ports(const char *text, struct port_list *out, char *why, size_t
     out->ports = NULL;
     out->n = 0;
     if (!text || !*text)
-        return fail(why, whylen, "empty port list");
+        return errmsg_false(why, whylen, "empty port list");
     /* a bitmap drops duplicates in O(1) whatever the list's length */
     uint8_t *seen = calloc(65536 / 8, 1);
     uint16_t *ports = malloc(65535 * sizeof *ports);
     size_t n = 0;
     bool ok = seen && ports;
     if (!ok)
-        fail(why, whylen, "out of memory");
+        errmsg_false(why, whylen, "out of memory");
     const char *p = text;
     while (ok && *p) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char tok[32];
         if (len == 0 || len >= sizeof tok) {
-            ok = fail(why, whylen, len ? "'%.*s' is not a port or range" : "empty entry in the list", (int)len, p);
+            ok = errmsg_false(why, whylen, len ? "'%.*s' is not a port or range" : "empty entry in the list", (int)len, p);
             break;
         }
         memcpy(tok, p, len);
@@ -292,16 +281,16 @@ bool args_parse_ports(const char *text, struct port_list *out, char *why, size_t
         if (dash)
             *dash = '\0';
         if (!args_parse_u64(tok, 1, 65535, &lo, inner, sizeof inner)) {
-            ok = fail(why, whylen, "'%s' is not a port (1-65535): %s", tok, inner);
+            ok = errmsg_false(why, whylen, "'%s' is not a port (1-65535): %s", tok, inner);
             break;
         }
         hi = lo;
         if (dash && !args_parse_u64(dash + 1, 1, 65535, &hi, inner, sizeof inner)) {
-            ok = fail(why, whylen, "'%s' is not a port (1-65535): %s", dash + 1, inner);
+            ok = errmsg_false(why, whylen, "'%s' is not a port (1-65535): %s", dash + 1, inner);
             break;
         }
         if (hi < lo) {
-            ok = fail(why, whylen, "range %llu-%llu runs backwards", (unsigned long long)lo, (unsigned long long)hi);
+            ok = errmsg_false(why, whylen, "range %llu-%llu runs backwards", (unsigned long long)lo, (unsigned long long)hi);
             break;
         }
         for (uint64_t q = lo; q <= hi; q++)
@@ -313,7 +302,7 @@ bool args_parse_ports(const char *text, struct port_list *out, char *why, size_t
         if (*p == ',') {
             p++;
             if (!*p)
-                ok = fail(why, whylen, "empty entry in the list");
+                ok = errmsg_false(why, whylen, "empty entry in the list");
         }
     }
     free(seen);
@@ -346,11 +335,11 @@ static void prefix_last(const struct ip_prefix *p, struct ip_addr *hi)
 bool args_parse_addr_ranges(const char *text, struct addr_ranges *out, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty address list");
+        return errmsg_false(why, whylen, "empty address list");
     size_t cap = out->n + 8;
     struct addr_range *r = realloc(out->r, cap * sizeof *r);
     if (!r)
-        return fail(why, whylen, "out of memory");
+        return errmsg_false(why, whylen, "out of memory");
     out->r = r;
     const char *p = text;
     while (*p) {
@@ -358,7 +347,7 @@ bool args_parse_addr_ranges(const char *text, struct addr_ranges *out, char *why
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         char tok[2 * IP_ADDR_STRLEN + 8];
         if (len == 0 || len >= sizeof tok)
-            return fail(why, whylen, len ? "'%.*s' is not an address or range" : "empty entry in the list",
+            return errmsg_false(why, whylen, len ? "'%.*s' is not an address or range" : "empty entry in the list",
                         (int)len, p);
         memcpy(tok, p, len);
         tok[len] = '\0';
@@ -368,34 +357,34 @@ bool args_parse_addr_ranges(const char *text, struct addr_ranges *out, char *why
             struct ip_prefix pf;
             char inner[96];
             if (!ip_prefix_parse(tok, false, &pf, inner, sizeof inner))
-                return fail(why, whylen, "'%s': %s", tok, inner);
+                return errmsg_false(why, whylen, "'%s': %s", tok, inner);
             one.lo = pf.addr;
             prefix_last(&pf, &one.hi);
         } else if (dash) {
             *dash = '\0';
             if (!ip_addr_parse(tok, &one.lo))
-                return fail(why, whylen, "'%s' is not an IPv4 or IPv6 address", tok);
+                return errmsg_false(why, whylen, "'%s' is not an IPv4 or IPv6 address", tok);
             if (!ip_addr_parse(dash + 1, &one.hi))
-                return fail(why, whylen, "'%s' is not an IPv4 or IPv6 address", dash + 1);
+                return errmsg_false(why, whylen, "'%s' is not an IPv4 or IPv6 address", dash + 1);
             if (one.lo.family != one.hi.family)
-                return fail(why, whylen, "range %s-%s mixes IPv4 and IPv6", tok, dash + 1);
+                return errmsg_false(why, whylen, "range %s-%s mixes IPv4 and IPv6", tok, dash + 1);
             if (ip_addr_compare(&one.lo, &one.hi) > 0)
-                return fail(why, whylen, "range %s-%s runs backwards", tok, dash + 1);
+                return errmsg_false(why, whylen, "range %s-%s runs backwards", tok, dash + 1);
         } else {
             if (!ip_addr_parse(tok, &one.lo))
-                return fail(why, whylen, "'%s' is not an IPv4 or IPv6 address", tok);
+                return errmsg_false(why, whylen, "'%s' is not an IPv4 or IPv6 address", tok);
             one.hi = one.lo;
         }
         if (out->n == cap) {
             cap *= 2;
             if (!(r = realloc(out->r, cap * sizeof *r)))
-                return fail(why, whylen, "out of memory");
+                return errmsg_false(why, whylen, "out of memory");
             out->r = r;
         }
         out->r[out->n++] = one;
         p += len;
         if (*p == ',' && !*++p)
-            return fail(why, whylen, "empty entry in the list");
+            return errmsg_false(why, whylen, "empty entry in the list");
     }
     return true;
 }
@@ -419,7 +408,7 @@ bool args_parse_choice(const char *text, const char *const *choices, int *index,
         size_t l = strlen(list);
         snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", choices[i]);
     }
-    return fail(why, whylen, "one of %s", list);
+    return errmsg_false(why, whylen, "one of %s", list);
 }
 
 /* ============================================================ option tables */
@@ -500,7 +489,7 @@ static bool apply(const struct arg_opt *o, const char *v, char *why, size_t whyl
     case ARG_CHOICE: return args_parse_choice(v, o->choices, (int *)o->dest, why, whylen);
     case ARG_CALL: return o->call(v, o->dest, why, whylen);
     }
-    return fail(why, whylen, "internal: unknown option kind");
+    return errmsg_false(why, whylen, "internal: unknown option kind");
 }
 
 int args_parse(const struct arg_cmd *cmd, int argc, char **argv, int *first_operand)
@@ -538,7 +527,7 @@ int args_parse(const struct arg_cmd *cmd, int argc, char **argv, int *first_oper
     while (rc == ARGS_OK && (c = getopt_long(argc, argv, shorts, lo, &longidx)) != -1) {
         const struct arg_opt *o = NULL;
         if (c == 'h') {
-            args_usage(cmd, stdout);
+            args_help(cmd);
             rc = ARGS_EXIT;
             break;
         }
@@ -683,13 +672,28 @@ void args_usage(const struct arg_cmd *cmd, FILE *out)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        fprintf(out, "%s mpcensus %s %.*s\n", first ? "usage:" : "      ", cmd_label(cmd), (int)len, p);
+        fprintf(out, "%s mpcensus%s%s %.*s\n", first ? "usage:" : "      ", *cmd_label(cmd) ? " " : "", cmd_label(cmd),
+                (int)len, p);
         first = false;
         p += len + (nl ? 1 : 0);
     }
     if (cmd->description) {
         fputc('\n', out);
         text_block(out, cmd->description, 0);
+    }
+    if (cmd->subs) {
+        fprintf(out, "\n%s:\n", cmd->name && *cmd->name ? "Subcommands" : "Commands");
+        for (size_t i = 0; cmd->subs[i].name; i++) {
+            fprintf(out, "  %s", cmd->subs[i].name);
+            int at = 2 + (int)strlen(cmd->subs[i].name);
+            if (at + 2 > HELP_COL) {
+                fputc('\n', out);
+                at = 0;
+            }
+            wrap(out, cmd->subs[i].summary ? cmd->subs[i].summary : "", HELP_COL, at);
+        }
+        fprintf(out, "\n'mpcensus %s%s<%s> --help' describes one.\n", cmd_label(cmd), *cmd_label(cmd) ? " " : "",
+                *cmd_label(cmd) ? "subcommand" : "command");
     }
     const char *group = NULL;
     bool any_group = false;
@@ -793,15 +797,29 @@ static void roff_block(FILE *out, const char *text)
         fputs(".fi\n", out);
 }
 
+void args_man_name(const struct arg_cmd *cmd, char *buf, size_t len)
+{
+    snprintf(buf, len, "mpcensus%s%s", *cmd_label(cmd) ? "-" : "", cmd_label(cmd));
+    for (char *q = buf; *q; q++)
+        *q = *q == ' ' ? '-' : (char)tolower((unsigned char)*q);
+}
+
+/* "\fBmpcensus-lab-up\fR(1)" */
+static void man_ref(FILE *out, const char *page)
+{
+    fputs("\\fB", out);
+    roff(out, page, strlen(page), false);
+    fputs("\\fR(1)", out);
+}
+
 void args_man(const struct arg_cmd *cmd, const char *version, const char *date, FILE *out)
 {
     char page[64];
-    snprintf(page, sizeof page, "mpcensus%s%s", cmd->name && *cmd->name ? "-" : "", cmd_label(cmd));
-    for (char *q = page; *q; q++)
-        *q = *q == ' ' ? '-' : (char)toupper((unsigned char)*q);
-    fprintf(out, ".TH %s 1 \"%s\" \"mpcensus %s\" \"mpcensus manual\"\n", page, date, version);
-    for (char *q = page; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
+    args_man_name(cmd, page, sizeof page);
+    fputs(".TH ", out);
+    for (const char *q = page; *q; q++)
+        fputc(*q == '-' ? '-' : toupper((unsigned char)*q), out);
+    fprintf(out, " 1 \"%s\" \"mpcensus %s\" \"mpcensus manual\"\n", date, version);
     fputs(".SH NAME\n", out);
     roff_str(out, page);
     fputs(" \\- ", out);
@@ -811,8 +829,11 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        fputs(".B mpcensus ", out);
-        roff_str(out, cmd_label(cmd));
+        fputs(".B mpcensus", out);
+        if (*cmd_label(cmd)) {
+            fputc(' ', out);
+            roff(out, cmd_label(cmd), strlen(cmd_label(cmd)), false);
+        }
         fputc('\n', out);
         roff(out, p, len, true);
         fputs("\n.br\n", out);
@@ -821,6 +842,20 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
     if (cmd->description) {
         fputs(".SH DESCRIPTION\n", out);
         roff_block(out, cmd->description);
+    }
+    if (cmd->subs) {
+        fputs(*cmd_label(cmd) ? ".SH SUBCOMMANDS\n" : ".SH COMMANDS\n", out);
+        for (size_t i = 0; cmd->subs[i].name; i++) {
+            char sub[160];
+            fputs(".TP\n\\fB", out);
+            roff(out, cmd->subs[i].name, strlen(cmd->subs[i].name), false);
+            fputs("\\fR\n", out);
+            roff_str(out, cmd->subs[i].summary ? cmd->subs[i].summary : "");
+            snprintf(sub, sizeof sub, "%s-%s", page, cmd->subs[i].name);
+            fputs(" (", out);
+            man_ref(out, sub);
+            fputs(")\n", out);
+        }
     }
     fputs(".SH OPTIONS\n", out);
     const char *group = NULL;
@@ -870,5 +905,79 @@ void args_man(const struct arg_cmd *cmd, const char *version, const char *date, 
         }
     }
     fputs(".SH SEE ALSO\n", out);
-    fputs(cmd->name && *cmd->name ? "\\fBmpcensus\\fR(1)\n" : "\\fBzmap\\fR(8), \\fBtshark\\fR(1)\n", out);
+    /* the pages around this one: its subcommands, else its parents */
+    bool any = false;
+    for (size_t i = 0; cmd->subs && cmd->subs[i].name; i++) {
+        char sub[160];
+        snprintf(sub, sizeof sub, "%s-%s", page, cmd->subs[i].name);
+        fputs(any ? ",\n" : "", out);
+        man_ref(out, sub);
+        any = true;
+    }
+    for (char *dash = strchr(page, '-'); dash; dash = strchr(dash + 1, '-')) {
+        char parent[64];
+        snprintf(parent, sizeof parent, "%.*s", (int)(dash - page), page);
+        fputs(any ? ",\n" : "", out);
+        man_ref(out, parent);
+        any = true;
+    }
+    if (!*cmd_label(cmd))
+        fputs(",\n\\fBzmap\\fR(8), \\fBtshark\\fR(1)", out);
+    fputs("\n", out);
+}
+
+/* ============================================================ help modes and dispatch */
+
+static enum args_help_mode help_mode = ARGS_HELP_TEXT;
+static const char *help_version = "", *help_date = "";
+
+void args_set_help_mode(enum args_help_mode mode, const char *version, const char *date)
+{
+    help_mode = mode;
+    help_version = version ? version : "";
+    help_date = date ? date : "";
+}
+
+void args_help(const struct arg_cmd *cmd)
+{
+    char page[64];
+    switch (help_mode) {
+    case ARGS_HELP_TEXT: args_usage(cmd, stdout); break;
+    case ARGS_HELP_MAN: args_man(cmd, help_version, help_date, stdout); break;
+    case ARGS_HELP_LIST:
+        args_man_name(cmd, page, sizeof page);
+        printf("%s\t%s\n", page, cmd_label(cmd));
+        break;
+    }
+    fflush(stdout);
+}
+
+int args_dispatch(const struct arg_cmd *overview, int argc, char **argv)
+{
+    const char *word = argc >= 2 ? argv[1] : NULL;
+    if (!word) {
+        args_usage(overview, stderr);
+        return ARGS_USAGE;
+    }
+    if (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help")) {
+        args_help(overview);
+        /* the man page list goes on with every subcommand's own --help */
+        for (size_t i = 0; help_mode == ARGS_HELP_LIST && overview->subs && overview->subs[i].name; i++) {
+            char name[64], help[] = "--help";
+            snprintf(name, sizeof name, "%s", overview->subs[i].name);
+            char *av[] = {name, help, NULL};
+            overview->subs[i].run(2, av);
+        }
+        return 0;
+    }
+    for (size_t i = 0; overview->subs && overview->subs[i].name; i++)
+        if (!strcmp(word, overview->subs[i].name))
+            return overview->subs[i].run(argc - 1, argv + 1);
+    const char *kind = *cmd_label(overview) ? "subcommand" : "command";
+    fprintf(stderr, "mpcensus%s%s: unknown %s '%s' (", *cmd_label(overview) ? " " : "", cmd_label(overview), kind,
+            word);
+    for (size_t i = 0; overview->subs && overview->subs[i].name; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", overview->subs[i].name);
+    fprintf(stderr, "; see 'mpcensus%s%s --help')\n", *cmd_label(overview) ? " " : "", cmd_label(overview));
+    return ARGS_USAGE;
 }

@@ -136,13 +136,23 @@ struct arg_section {
     const struct rec_schema *fields;   /* optional */
 };
 
+/* One subcommand of a command made of subcommands ("lab up", "archive import",
+ * and every command of mpcensus itself): the word, what runs it (argv[0] is
+ * the word), and the one line the overview's help and man page show. */
+struct arg_sub {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
 struct arg_cmd {
-    const char *name;               /* "scan", "lab up": the words after "mpcensus" */
+    const char *name;               /* "scan", "lab up": the words after "mpcensus"; "" for mpcensus itself */
     const char *summary;            /* one line: NAME section of the man page */
     const char *synopsis;           /* "[options] TARGET..." (several lines allowed) */
     const char *description;        /* paragraphs separated by blank lines */
     const struct arg_opt *opts;     /* terminated by ARG_END; -h/--help is implicit */
     const struct arg_section *sections; /* terminated by {NULL, NULL}; may be NULL */
+    const struct arg_sub *subs;     /* a command of subcommands: terminated by {NULL}; run by args_dispatch */
 };
 
 /* Parses argv[1..argc) against cmd->opts (GNU style: options and operands may
@@ -158,8 +168,28 @@ int args_parse(const struct arg_cmd *cmd, int argc, char **argv, int *first_oper
  * stderr; returns ARGS_USAGE so callers can `return args_usage_error(...)`. */
 int args_usage_error(const struct arg_cmd *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Runs the subcommand of `overview` named by argv[1] with (argc - 1, argv + 1).
+ * No word or an unknown one: a usage error (exit status 2); --help, -h or
+ * "help": the overview's help (exit status 0). Returns the exit status. */
+int args_dispatch(const struct arg_cmd *overview, int argc, char **argv);
+
 /* --help text (80 columns) and the roff man page, from the same table. */
 void args_usage(const struct arg_cmd *cmd, FILE *out);
 void args_man(const struct arg_cmd *cmd, const char *version, const char *date, FILE *out);
+/* The man page's name: "mpcensus", "mpcensus-scan", "mpcensus-lab-up". */
+void args_man_name(const struct arg_cmd *cmd, char *buf, size_t len);
+
+/* What --help prints, process-wide (the hidden `mpcensus --man` and
+ * `--man-list` set it before running a command with --help, so every page is
+ * rendered from the very table that parses that command's argv):
+ *   ARGS_HELP_TEXT  the help text (default);
+ *   ARGS_HELP_MAN   the roff man page (version and date of its .TH line);
+ *   ARGS_HELP_LIST  one line "PAGE<TAB>WORDS" for the command and, through
+ *                   args_dispatch, for each of its subcommands in turn. */
+enum args_help_mode { ARGS_HELP_TEXT, ARGS_HELP_MAN, ARGS_HELP_LIST };
+void args_set_help_mode(enum args_help_mode mode, const char *version, const char *date);
+/* Prints what --help means in the current mode to stdout (args_parse and
+ * args_dispatch call it; a command that prints its help itself should too). */
+void args_help(const struct arg_cmd *cmd);
 
 #endif

@@ -1,21 +1,11 @@
 /* args_time.c — ISO 8601 / ZMap / Unix-seconds timestamps into microseconds since the epoch, and back. */
 #include "cli/args_time.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static bool fail(char *why, size_t whylen, const char *fmt, ...)
-{
-    if (why && whylen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
+#include "io/errmsg.h"
 
 /* n decimal digits at *p into *v; advances p. */
 static bool digits(const char **p, int n, int *v)
@@ -53,7 +43,7 @@ static bool parse_unix(const char *text, int64_t *usec, char *why, size_t whylen
     int nd = 0, nf = 0;
     for (; *p >= '0' && *p <= '9'; p++, nd++) {
         if (secs > 100000000000LL)
-            return fail(why, whylen, "out of range");
+            return errmsg_false(why, whylen, "out of range");
         secs = secs * 10 + (*p - '0');
     }
     if (*p == '.')
@@ -61,7 +51,7 @@ static bool parse_unix(const char *text, int64_t *usec, char *why, size_t whylen
             if (nf < 6)
                 frac = frac * 10 + (*p - '0');
     if (!nd || *p)
-        return fail(why, whylen, "not a timestamp (ISO 8601 or Unix seconds)");
+        return errmsg_false(why, whylen, "not a timestamp (ISO 8601 or Unix seconds)");
     for (int i = nf; i < 6; i++)
         frac *= 10;
     *usec = (neg ? -1 : 1) * (secs * 1000000 + frac);
@@ -71,35 +61,35 @@ static bool parse_unix(const char *text, int64_t *usec, char *why, size_t whylen
 bool args_parse_timestamp(const char *text, int64_t *usec, char *why, size_t whylen)
 {
     if (!text || !*text)
-        return fail(why, whylen, "empty value");
+        return errmsg_false(why, whylen, "empty value");
     const char *p = text;
     int y, mo, d, h = 0, mi = 0, s = 0;
     if (!(digits(&p, 4, &y) && *p == '-'))
         return parse_unix(text, usec, why, whylen);
     p++;
     if (!digits(&p, 2, &mo) || *p++ != '-' || !digits(&p, 2, &d))
-        return fail(why, whylen, "not a date YYYY-MM-DD");
+        return errmsg_false(why, whylen, "not a date YYYY-MM-DD");
     if (mo < 1 || mo > 12 || d < 1 || d > 31)
-        return fail(why, whylen, "month or day out of range");
+        return errmsg_false(why, whylen, "month or day out of range");
     int64_t frac = 0, off = 0;
     if (*p == 'T' || *p == ' ') {
         p++;
         if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi))
-            return fail(why, whylen, "not a time HH:MM[:SS]");
+            return errmsg_false(why, whylen, "not a time HH:MM[:SS]");
         if (*p == ':') {
             p++;
             if (!digits(&p, 2, &s))
-                return fail(why, whylen, "not a time HH:MM:SS");
+                return errmsg_false(why, whylen, "not a time HH:MM:SS");
         }
         if (h > 23 || mi > 59 || s > 60)
-            return fail(why, whylen, "time out of range");
+            return errmsg_false(why, whylen, "time out of range");
         if (*p == '.' || *p == ',') {
             int nf = 0;
             for (p++; *p >= '0' && *p <= '9'; p++, nf++)
                 if (nf < 6)
                     frac = frac * 10 + (*p - '0');
             if (!nf)
-                return fail(why, whylen, "empty fraction of a second");
+                return errmsg_false(why, whylen, "empty fraction of a second");
             for (int i = nf; i < 6; i++)
                 frac *= 10;
         }
@@ -108,16 +98,16 @@ bool args_parse_timestamp(const char *text, int64_t *usec, char *why, size_t why
         } else if (*p == '+' || *p == '-') {
             int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
             if (!digits(&p, 2, &oh))
-                return fail(why, whylen, "bad UTC offset");
+                return errmsg_false(why, whylen, "bad UTC offset");
             if (*p == ':')
                 p++;
             if (*p && !digits(&p, 2, &om))
-                return fail(why, whylen, "bad UTC offset");
+                return errmsg_false(why, whylen, "bad UTC offset");
             off = sign * (oh * 3600 + om * 60);
         }
     }
     if (*p)
-        return fail(why, whylen, "text after the timestamp at '%.8s'", p);
+        return errmsg_false(why, whylen, "text after the timestamp at '%.8s'", p);
     int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off;
     *usec = secs * 1000000 + frac;
     return true;

@@ -10,7 +10,6 @@
 #include <net/if.h>
 #include <pcap/pcap.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,23 +19,14 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
+#include "io/errmsg.h"
+
 #ifndef PACKET_QDISC_BYPASS
 #define PACKET_QDISC_BYPASS 20
 #endif
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING 23
 #endif
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* PACKET_IGNORE_OUTGOING (Linux 4.20): frames this host sends are not looped
  * back to the socket. The #define above covers older headers. */
@@ -71,17 +61,17 @@ static unsigned sendmmsg_all(int fd, struct mmsghdr *msgs, unsigned n)
 static int if_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr, char *err, size_t errlen)
 {
     if (!ifname || strlen(ifname) >= IFNAMSIZ)
-        return fail(err, errlen, "bad interface name '%s'", ifname ? ifname : "(null)");
+        return errmsg_fail(err, errlen, "bad interface name '%s'", ifname ? ifname : "(null)");
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return fail(err, errlen, "socket: %s", strerror(errno));
+        return errmsg_fail(err, errlen, "socket: %s", strerror(errno));
     memset(ifr, 0, sizeof(*ifr));
     memcpy(ifr->ifr_name, ifname, strlen(ifname) + 1);
     int rc = ioctl(fd, req, ifr);
     int e = errno;
     close(fd);
     if (rc < 0)
-        return fail(err, errlen, "interface %s: %s", ifname, strerror(e));
+        return errmsg_fail(err, errlen, "interface %s: %s", ifname, strerror(e));
     return 0;
 }
 
@@ -119,10 +109,10 @@ int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_
     memset(&info, 0, sizeof(info));
     info.cmd = ETHTOOL_GDRVINFO;
     if (!ifname || strlen(ifname) >= IFNAMSIZ)
-        return fail(err, errlen, "bad interface name");
+        return errmsg_fail(err, errlen, "bad interface name");
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return fail(err, errlen, "socket: %s", strerror(errno));
+        return errmsg_fail(err, errlen, "socket: %s", strerror(errno));
     memset(&ifr, 0, sizeof(ifr));
     memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
     ifr.ifr_data = (void *)&info;
@@ -130,7 +120,7 @@ int afp_if_driver(const char *ifname, char *driver, size_t len, char *err, size_
     int e = errno;
     close(fd);
     if (rc < 0)
-        return fail(err, errlen, "ethtool driver info of %s: %s", ifname, strerror(e));
+        return errmsg_fail(err, errlen, "ethtool driver info of %s: %s", ifname, strerror(e));
     snprintf(driver, len, "%.*s", (int)sizeof(info.driver), info.driver);
     return 0;
 }
@@ -139,10 +129,10 @@ int afp_attach_filter(int fd, const char *expr, unsigned snaplen, char *err, siz
 {
     pcap_t *p = pcap_open_dead(DLT_EN10MB, (int)snaplen);
     if (!p)
-        return fail(err, errlen, "pcap_open_dead failed");
+        return errmsg_fail(err, errlen, "pcap_open_dead failed");
     struct bpf_program prog;
     if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-        fail(err, errlen, "bad filter '%s': %s", expr, pcap_geterr(p));
+        errmsg_fail(err, errlen, "bad filter '%s': %s", expr, pcap_geterr(p));
         pcap_close(p);
         return -1;
     }
@@ -152,7 +142,7 @@ int afp_attach_filter(int fd, const char *expr, unsigned snaplen, char *err, siz
     pcap_freecode(&prog);
     pcap_close(p);
     if (rc < 0)
-        return fail(err, errlen, "SO_ATTACH_FILTER: %s", strerror(e));
+        return errmsg_fail(err, errlen, "SO_ATTACH_FILTER: %s", strerror(e));
     return 0;
 }
 
@@ -184,20 +174,20 @@ int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, si
     *out = NULL;
     struct afp_tx *tx = calloc(1, sizeof(*tx));
     if (!tx)
-        return fail(err, errlen, "out of memory");
+        return errmsg_fail(err, errlen, "out of memory");
     tx->fd = -1;
     if (afp_if_index(cfg->ifname, &tx->ifindex, err, errlen) < 0)
         goto bad;
     /* protocol 0: this socket never receives, so it costs nothing on the RX path */
     tx->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (tx->fd < 0) {
-        fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
+        errmsg_fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
         goto bad;
     }
     if (cfg->qdisc_bypass) {
         int one = 1;
         if (setsockopt(tx->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
-            fail(err, errlen, "PACKET_QDISC_BYPASS: %s", strerror(errno));
+            errmsg_fail(err, errlen, "PACKET_QDISC_BYPASS: %s", strerror(errno));
             goto bad;
         }
     }
@@ -205,13 +195,13 @@ int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, si
     tx->frame_size = cfg->frame_size ? cfg->frame_size : 2048;
     tx->frame_count = cfg->frame_count ? cfg->frame_count : 4096;
     if (tx->frame_size < 128 || tx->frame_size % TPACKET_ALIGNMENT || tx->frame_size > 65536) {
-        fail(err, errlen, "bad TX frame size %u", tx->frame_size);
+        errmsg_fail(err, errlen, "bad TX frame size %u", tx->frame_size);
         goto bad;
     }
     if (tx->ring) {
         int v = TPACKET_V2;
         if (setsockopt(tx->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-            fail(err, errlen, "PACKET_VERSION: %s", strerror(errno));
+            errmsg_fail(err, errlen, "PACKET_VERSION: %s", strerror(errno));
             goto bad;
         }
         /* malformed frames are dropped and their slot freed instead of stalling the ring */
@@ -228,11 +218,11 @@ int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, si
             .tp_frame_nr = blocks * per_block,
         };
         if (req.tp_block_size % (unsigned)getpagesize()) {
-            fail(err, errlen, "TX frame size %u gives a block not a multiple of the page size", tx->frame_size);
+            errmsg_fail(err, errlen, "TX frame size %u gives a block not a multiple of the page size", tx->frame_size);
             goto bad;
         }
         if (setsockopt(tx->fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0) {
-            fail(err, errlen, "PACKET_TX_RING: %s", strerror(errno));
+            errmsg_fail(err, errlen, "PACKET_TX_RING: %s", strerror(errno));
             goto bad;
         }
         tx->frame_count = req.tp_frame_nr;
@@ -240,14 +230,14 @@ int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, si
         tx->map = mmap(NULL, tx->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, tx->fd, 0);
         if (tx->map == MAP_FAILED) {
             tx->map = NULL;
-            fail(err, errlen, "mmap TX ring: %s", strerror(errno));
+            errmsg_fail(err, errlen, "mmap TX ring: %s", strerror(errno));
             goto bad;
         }
     } else {
         tx->frame_count = MMSG_BATCH;
         tx->bufs = calloc(MMSG_BATCH, tx->frame_size);
         if (!tx->bufs) {
-            fail(err, errlen, "out of memory");
+            errmsg_fail(err, errlen, "out of memory");
             goto bad;
         }
     }
@@ -255,7 +245,7 @@ int afp_tx_open(struct afp_tx **out, const struct afp_tx_cfg *cfg, char *err, si
     tx->addr.sll_ifindex = tx->ifindex;
     tx->addr.sll_protocol = 0;
     if (bind(tx->fd, (struct sockaddr *)&tx->addr, sizeof(tx->addr)) < 0) {
-        fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
+        errmsg_fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
         goto bad;
     }
     *out = tx;
@@ -319,7 +309,7 @@ int afp_tx_flush(struct afp_tx *tx, bool wait, char *err, size_t errlen)
             return 0;
         tx->st.flushes++;
         if (sendmmsg_all(tx->fd, tx->msgs, n) < n)
-            return fail(err, errlen, "sendmmsg: %s", strerror(errno));
+            return errmsg_fail(err, errlen, "sendmmsg: %s", strerror(errno));
         return 0;
     }
     if (tx->pending == 0 && !wait)
@@ -337,7 +327,7 @@ int afp_tx_flush(struct afp_tx *tx, bool wait, char *err, size_t errlen)
             usleep(50);
             continue;
         }
-        return fail(err, errlen, "send (TX ring): %s", strerror(errno));
+        return errmsg_fail(err, errlen, "send (TX ring): %s", strerror(errno));
     }
     tx->pending = 0;
     return 0;
@@ -353,7 +343,7 @@ int afp_tx_send(struct afp_tx *tx, const uint8_t *frame, size_t len, char *err, 
             return -1;
     }
     if (len > cap)
-        return fail(err, errlen, "frame of %zu bytes exceeds the TX slot (%zu)", len, cap);
+        return errmsg_fail(err, errlen, "frame of %zu bytes exceeds the TX slot (%zu)", len, cap);
     memcpy(slot, frame, len);
     afp_tx_commit(tx, len);
     return 0;
@@ -406,7 +396,7 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
     *out = NULL;
     struct afp_rx *rx = calloc(1, sizeof(*rx));
     if (!rx)
-        return fail(err, errlen, "out of memory");
+        return errmsg_fail(err, errlen, "out of memory");
     rx->fd = -1;
     int ifindex;
     if (afp_if_index(cfg->ifname, &ifindex, err, errlen) < 0)
@@ -414,7 +404,7 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
     /* protocol 0 until the filter is in place, so no unfiltered frame reaches the ring */
     rx->fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (rx->fd < 0) {
-        fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
+        errmsg_fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
         goto bad;
     }
     unsigned snaplen = cfg->snaplen ? cfg->snaplen : 256;
@@ -425,7 +415,7 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
         (void)set_ignore_outgoing(rx->fd);
     int v = TPACKET_V3;
     if (setsockopt(rx->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-        fail(err, errlen, "PACKET_VERSION v3: %s", strerror(errno));
+        errmsg_fail(err, errlen, "PACKET_VERSION v3: %s", strerror(errno));
         goto bad;
     }
     rx->block_size = cfg->block_size ? cfg->block_size : (1u << 20);
@@ -441,7 +431,7 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
         .tp_retire_blk_tov = cfg->block_timeout_ms ? cfg->block_timeout_ms : 10,
     };
     if (setsockopt(rx->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
-        fail(err, errlen, "PACKET_RX_RING (block %u x %u): %s", rx->block_size, rx->block_count, strerror(errno));
+        errmsg_fail(err, errlen, "PACKET_RX_RING (block %u x %u): %s", rx->block_size, rx->block_count, strerror(errno));
         goto bad;
     }
     rx->map_len = (size_t)rx->block_size * rx->block_count;
@@ -450,18 +440,18 @@ int afp_rx_open(struct afp_rx **out, const struct afp_rx_cfg *cfg, char *err, si
         rx->map = mmap(NULL, rx->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, rx->fd, 0);
     if (rx->map == MAP_FAILED) {
         rx->map = NULL;
-        fail(err, errlen, "mmap RX ring: %s", strerror(errno));
+        errmsg_fail(err, errlen, "mmap RX ring: %s", strerror(errno));
         goto bad;
     }
     struct sockaddr_ll addr = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
     if (bind(rx->fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-        fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
+        errmsg_fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
         goto bad;
     }
     if (cfg->promisc) {
         struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
         if (setsockopt(rx->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
-            fail(err, errlen, "promiscuous mode: %s", strerror(errno));
+            errmsg_fail(err, errlen, "promiscuous mode: %s", strerror(errno));
             goto bad;
         }
     }
@@ -518,7 +508,7 @@ int afp_rx_poll(struct afp_rx *rx, int timeout_ms, afp_rx_fn fn, void *user, cha
         if (rc < 0) {
             if (errno == EINTR)
                 return 0;
-            return fail(err, errlen, "poll: %s", strerror(errno));
+            return errmsg_fail(err, errlen, "poll: %s", strerror(errno));
         }
     }
 }
@@ -555,11 +545,11 @@ int afp_sock_open(const struct afp_sock_cfg *cfg, char *err, size_t errlen)
         return -1;
     int fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ALL));
     if (fd < 0)
-        return fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
+        return errmsg_fail(err, errlen, "AF_PACKET socket: %s (root / CAP_NET_RAW needed)", strerror(errno));
     if (cfg->filter && afp_attach_filter(fd, cfg->filter, cfg->snaplen ? cfg->snaplen : 2048, err, errlen) < 0)
         goto bad;
     if (cfg->ignore_outgoing && set_ignore_outgoing(fd) < 0) {
-        fail(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
+        errmsg_fail(err, errlen, "PACKET_IGNORE_OUTGOING: %s", strerror(errno));
         goto bad;
     }
     int bufsz = 8 << 20;
@@ -567,13 +557,13 @@ int afp_sock_open(const struct afp_sock_cfg *cfg, char *err, size_t errlen)
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof bufsz);
     struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex};
     if (bind(fd, (struct sockaddr *)&sll, sizeof sll) < 0) {
-        fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
+        errmsg_fail(err, errlen, "bind to %s: %s", cfg->ifname, strerror(errno));
         goto bad;
     }
     if (cfg->promisc) {
         struct packet_mreq mr = {.mr_ifindex = ifindex, .mr_type = PACKET_MR_PROMISC};
         if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof mr) < 0) {
-            fail(err, errlen, "promiscuous mode on %s: %s", cfg->ifname, strerror(errno));
+            errmsg_fail(err, errlen, "promiscuous mode on %s: %s", cfg->ifname, strerror(errno));
             goto bad;
         }
     }

@@ -7,13 +7,14 @@
 #include <netinet/in.h>
 #include <linux/icmp.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "io/errmsg.h"
 
 #define RS_BATCH 64
 #define RS_SLOT 256          /* largest packet we send (probes are < 128 bytes) */
@@ -45,23 +46,11 @@ struct rawsock {
     struct rawsock_stats st;
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 static int open_rx(struct rawsock *rs, int family, int proto, unsigned rcvbuf, char *err, size_t errlen)
 {
     int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
     if (fd < 0)
-        return fail(err, errlen, "raw %s socket (protocol %d): %s", family == AF_INET ? "IPv4" : "IPv6", proto,
+        return errmsg_fail(err, errlen, "raw %s socket (protocol %d): %s", family == AF_INET ? "IPv4" : "IPv6", proto,
                     strerror(errno));
     int one = 1, buf = (int)rcvbuf;
     /* FORCE lifts the rmem_max cap (we are root); plain SO_RCVBUF is the fallback */
@@ -96,7 +85,7 @@ int rawsock_open(struct rawsock **out, const struct rawsock_cfg *cfg, char *err,
     *out = NULL;
     struct rawsock *rs = calloc(1, sizeof *rs);
     if (!rs)
-        return fail(err, errlen, "out of memory");
+        return errmsg_fail(err, errlen, "out of memory");
     rs->tx[0].fd = rs->tx[1].fd = -1;
     unsigned rcvbuf = cfg->rcvbuf ? cfg->rcvbuf : 8u << 20;
     int rc = 0;
@@ -109,7 +98,7 @@ int rawsock_open(struct rawsock **out, const struct rawsock_cfg *cfg, char *err,
         q->fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
         q->buf = calloc(RS_BATCH, RS_SLOT);
         if (q->fd < 0 || !q->buf) {
-            rc = fail(err, errlen, "raw %s send socket: %s", f ? "IPv6" : "IPv4", q->buf ? strerror(errno) : "out of memory");
+            rc = errmsg_fail(err, errlen, "raw %s send socket: %s", f ? "IPv6" : "IPv4", q->buf ? strerror(errno) : "out of memory");
             break;
         }
         int sndbuf = 4 << 20;
@@ -121,7 +110,7 @@ int rawsock_open(struct rawsock **out, const struct rawsock_cfg *cfg, char *err,
             rc = open_rx(rs, family, IPPROTO_TCP, rcvbuf, err, errlen);
     }
     if (rc == 0 && rs->n_rx && !(rs->rxbuf = calloc(RS_BATCH, sizeof *rs->rxbuf)))
-        rc = fail(err, errlen, "out of memory");
+        rc = errmsg_fail(err, errlen, "out of memory");
     if (rc != 0) {
         rawsock_close(rs);
         return -1;
@@ -160,7 +149,7 @@ static int send_queue(struct rawsock *rs, struct tx_queue *q, char *err, size_t 
         }
         if (r < 0 && (errno == EBADF || errno == ENOTSOCK || errno == EFAULT)) {
             q->n = 0;
-            return fail(err, errlen, "raw send: %s", strerror(errno));
+            return errmsg_fail(err, errlen, "raw send: %s", strerror(errno));
         }
         /* this one packet was refused (no route, EPERM from a firewall, ...): count, skip it */
         rs->st.send_errors++;
@@ -174,13 +163,13 @@ static int send_queue(struct rawsock *rs, struct tx_queue *q, char *err, size_t 
 int rawsock_queue(struct rawsock *rs, const uint8_t *ip, size_t len, char *err, size_t errlen)
 {
     if (len < 20 || len > RS_SLOT)
-        return fail(err, errlen, "raw send: packet of %zu bytes", len);
+        return errmsg_fail(err, errlen, "raw send: packet of %zu bytes", len);
     int f = (ip[0] >> 4) == 6 ? 1 : 0;
     if (f == 1 && len < 40)
-        return fail(err, errlen, "raw send: IPv6 packet of %zu bytes", len);
+        return errmsg_fail(err, errlen, "raw send: IPv6 packet of %zu bytes", len);
     struct tx_queue *q = &rs->tx[f];
     if (q->fd < 0)
-        return fail(err, errlen, "raw send: no IPv%d socket open", f ? 6 : 4);
+        return errmsg_fail(err, errlen, "raw send: no IPv%d socket open", f ? 6 : 4);
     unsigned i = q->n;
     memcpy(q->buf[i], ip, len);
     q->len[i] = len;
@@ -274,7 +263,7 @@ static int drain(struct rawsock *rs, struct rx_sock *s, rawsock_rx_fn fn, void *
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
                 return delivered;
-            return fail(err, errlen, "raw receive: %s", strerror(errno));
+            return errmsg_fail(err, errlen, "raw receive: %s", strerror(errno));
         }
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -308,7 +297,7 @@ int rawsock_poll(struct rawsock *rs, int timeout_ms, rawsock_rx_fn fn, void *use
         pf[i] = (struct pollfd){rs->rx[i].fd, POLLIN, 0};
     int r = poll(pf, rs->n_rx, timeout_ms);
     if (r < 0)
-        return errno == EINTR ? 0 : fail(err, errlen, "poll: %s", strerror(errno));
+        return errno == EINTR ? 0 : errmsg_fail(err, errlen, "poll: %s", strerror(errno));
     int total = 0;
     for (unsigned i = 0; i < rs->n_rx; i++) {
         if (!(pf[i].revents & (POLLIN | POLLERR)))

@@ -122,6 +122,17 @@ static int on_route(struct nlmsghdr *h, void *user)
             addr_from(&ri->next_hop, rt->rtm_family, RTA_DATA(a));
             ri->has_gateway = true;
             break;
+        case RTA_VIA: {
+            /* a next hop of the other family (RFC 5549: IPv4 via an IPv6 link-local, as the lab routes) */
+            const struct rtvia *via = RTA_DATA(a);
+            size_t alen = RTA_PAYLOAD(a) - sizeof via->rtvia_family;
+            if (RTA_PAYLOAD(a) >= sizeof via->rtvia_family &&
+                ((via->rtvia_family == AF_INET && alen == 4) || (via->rtvia_family == AF_INET6 && alen == 16))) {
+                addr_from(&ri->next_hop, via->rtvia_family, via->rtvia_addr);
+                ri->has_gateway = true;
+            }
+            break;
+        }
         default: break;
         }
     }

@@ -14,7 +14,8 @@ struct route_info {
     int ifindex;
     struct ip_addr src;        /* the kernel's preferred source for this destination */
     bool has_gateway;          /* false: the destination is on-link */
-    struct ip_addr next_hop;   /* the gateway, or the destination itself when on-link */
+    struct ip_addr next_hop;   /* the gateway, or the destination itself when on-link; may be of the
+                                  other family (an IPv4 route via an IPv6 next hop, RFC 5549) */
 };
 
 /* RTM_GETROUTE for dst in the current network namespace (the kernel's own

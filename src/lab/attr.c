@@ -2,23 +2,13 @@
 #include "lab/attr.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "cli/args.h"
-
-static int failw(char *why, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int failw(char *why, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#include "io/errmsg.h"
 
 /* Attribution, like the population, stays inside the lab's address ranges. */
 static bool in_lab(const struct ip_prefix *p)
@@ -33,9 +23,9 @@ static int parse_prefix(const char *text, struct ip_prefix *out, char *why, size
 {
     char reason[128];
     if (!ip_prefix_parse(text, false, out, reason, sizeof reason))
-        return failw(why, whylen, "bad prefix '%s': %s", text, reason);
+        return errmsg_fail(why, whylen, "bad prefix '%s': %s", text, reason);
     if (!in_lab(out))
-        return failw(why, whylen, "prefix '%s' outside 198.18.0.0/15 and 2001:db8::/32", text);
+        return errmsg_fail(why, whylen, "prefix '%s' outside 198.18.0.0/15 and 2001:db8::/32", text);
     return 0;
 }
 
@@ -44,7 +34,7 @@ static int parse_asn(const char *text, uint32_t *asn, char *why, size_t whylen)
     uint64_t v;
     char reason[128];
     if (!args_parse_u64(text, 1, UINT32_MAX, &v, reason, sizeof reason))
-        return failw(why, whylen, "bad ASN '%s': %s", text, reason);
+        return errmsg_fail(why, whylen, "bad ASN '%s': %s", text, reason);
     *asn = (uint32_t)v;
     return 0;
 }
@@ -85,7 +75,7 @@ static void default_aut_name(const char *org, char *out, size_t len)
 static int quoted(char **tok, int n, int *i, char *out, size_t len, char *why, size_t whylen)
 {
     if (*i >= n || tok[*i][0] != '"')
-        return failw(why, whylen, "expected the organisation name in double quotes");
+        return errmsg_fail(why, whylen, "expected the organisation name in double quotes");
     size_t k = 0;
     for (int j = *i; j < n; j++) {
         const char *w = tok[j] + (j == *i);
@@ -94,7 +84,7 @@ static int quoted(char **tok, int n, int *i, char *out, size_t len, char *why, s
         if (last)
             wl--;
         if (k + (k > 0) + wl + 1 > len)
-            return failw(why, whylen, "organisation name longer than %zu characters", len - 1);
+            return errmsg_fail(why, whylen, "organisation name longer than %zu characters", len - 1);
         if (j > *i)
             out[k++] = ' ';
         memcpy(out + k, w, wl);
@@ -103,14 +93,14 @@ static int quoted(char **tok, int n, int *i, char *out, size_t len, char *why, s
         if (last) {
             *i = j + 1;
             if (k == 0)
-                return failw(why, whylen, "empty organisation name");
+                return errmsg_fail(why, whylen, "empty organisation name");
             for (const char *c = out; *c; c++)
                 if (*c == '"' || *c == '|' || (unsigned char)*c < 0x20)
-                    return failw(why, whylen, "organisation name may not contain '\"', '|' or control characters");
+                    return errmsg_fail(why, whylen, "organisation name may not contain '\"', '|' or control characters");
             return 0;
         }
     }
-    return failw(why, whylen, "organisation name: no closing '\"' (a '#' inside a name starts a comment)");
+    return errmsg_fail(why, whylen, "organisation name: no closing '\"' (a '#' inside a name starts a comment)");
 }
 
 static struct attr_prefix *prefix_slot(struct spec_attr *a, const struct ip_prefix *p, char *why, size_t whylen)
@@ -119,7 +109,7 @@ static struct attr_prefix *prefix_slot(struct spec_attr *a, const struct ip_pref
         if (a->prefixes[i].prefix.len == p->len && ip_addr_equal(&a->prefixes[i].prefix.addr, &p->addr))
             return &a->prefixes[i];
     if (a->n_prefixes >= ATTR_MAX_PREFIXES) {
-        failw(why, whylen, "at most %d announced prefixes", ATTR_MAX_PREFIXES);
+        errmsg_fail(why, whylen, "at most %d announced prefixes", ATTR_MAX_PREFIXES);
         return NULL;
     }
     struct attr_prefix *s = &a->prefixes[a->n_prefixes++];
@@ -138,9 +128,9 @@ static int add_origin(struct spec_attr *a, const struct ip_prefix *p, const stru
     ip_prefix_format(p, text, sizeof text);
     for (unsigned k = 0; k < o->n; k++)
         if (attr_prefix_has_asn(s, o->asn[k]))
-            return failw(why, whylen, "prefix %s already has AS%u among its origins", text, o->asn[k]);
+            return errmsg_fail(why, whylen, "prefix %s already has AS%u among its origins", text, o->asn[k]);
     if (s->n_origins >= ATTR_MAX_ORIGINS)
-        return failw(why, whylen, "prefix %s: at most %d origins", text, ATTR_MAX_ORIGINS);
+        return errmsg_fail(why, whylen, "prefix %s: at most %d origins", text, ATTR_MAX_ORIGINS);
     s->origins[s->n_origins++] = *o;
     return 0;
 }
@@ -149,7 +139,7 @@ static int add_origin(struct spec_attr *a, const struct ip_prefix *p, const stru
 static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_t whylen)
 {
     if (n < 4)
-        return failw(why, whylen, "usage: as ASN \"ORGANISATION\" CC [aut=NAME] [rir=RIR] [rank=N] [PREFIX...]");
+        return errmsg_fail(why, whylen, "usage: as ASN \"ORGANISATION\" CC [aut=NAME] [rir=RIR] [rank=N] [PREFIX...]");
     struct lab_as as = {0};
     if (parse_asn(tok[1], &as.asn, why, whylen) < 0)
         return -1;
@@ -157,7 +147,7 @@ static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_
     if (quoted(tok, n, &i, as.org, sizeof as.org, why, whylen) < 0)
         return -1;
     if (i >= n || !cc_ok(tok[i]))
-        return failw(why, whylen, "expected a country code (two capital letters) after the organisation, got '%s'",
+        return errmsg_fail(why, whylen, "expected a country code (two capital letters) after the organisation, got '%s'",
                      i < n ? tok[i] : "");
     memcpy(as.cc, tok[i++], 3);
     bool have_aut = false, have_rir = false, have_rank = false;
@@ -167,7 +157,7 @@ static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_
         const char *t = tok[i];
         if (!strncmp(t, "aut=", 4)) {
             if (strlen(t + 4) == 0 || strlen(t + 4) >= sizeof as.aut_name || strchr(t + 4, '|'))
-                return failw(why, whylen, "bad aut name '%s' (1-%zu characters, no '|')", t + 4,
+                return errmsg_fail(why, whylen, "bad aut name '%s' (1-%zu characters, no '|')", t + 4,
                              sizeof as.aut_name - 1);
             strcpy(as.aut_name, t + 4);
             have_aut = true;
@@ -177,18 +167,18 @@ static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_
             int idx;
             char reason[160];
             if (!args_parse_choice(t + 4, rirs, &idx, reason, sizeof reason))
-                return failw(why, whylen, "bad rir '%s': %s", t + 4, reason);
+                return errmsg_fail(why, whylen, "bad rir '%s': %s", t + 4, reason);
             strcpy(as.rir, rirs[idx]);
             have_rir = true;
         } else if (!strncmp(t, "rank=", 5)) {
             uint64_t v;
             char reason[128];
             if (!args_parse_u64(t + 5, 1, 1000000, &v, reason, sizeof reason))
-                return failw(why, whylen, "bad rank '%s': %s", t + 5, reason);
+                return errmsg_fail(why, whylen, "bad rank '%s': %s", t + 5, reason);
             as.rank = (unsigned)v;
             have_rank = true;
         } else if (strchr(t, '=')) {
-            return failw(why, whylen, "unknown as key '%s' (aut=, rir=, rank=)", t);
+            return errmsg_fail(why, whylen, "unknown as key '%s' (aut=, rir=, rank=)", t);
         } else {
             if (parse_prefix(t, &prefixes[n_pfx], why, whylen) < 0)
                 return -1;
@@ -199,16 +189,16 @@ static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_
     if (slot) {
         /* a later line for the same AS adds prefixes (and may set keys) */
         if (strcmp(slot->org, as.org) || strcmp(slot->cc, as.cc))
-            return failw(why, whylen, "AS%u declared before as \"%s\" %s", as.asn, slot->org, slot->cc);
+            return errmsg_fail(why, whylen, "AS%u declared before as \"%s\" %s", as.asn, slot->org, slot->cc);
         if (have_aut) strcpy(slot->aut_name, as.aut_name);
         if (have_rir) strcpy(slot->rir, as.rir);
         if (have_rank) slot->rank = as.rank;
     } else {
         if (a->n_as >= ATTR_MAX_AS)
-            return failw(why, whylen, "at most %d ASes", ATTR_MAX_AS);
+            return errmsg_fail(why, whylen, "at most %d ASes", ATTR_MAX_AS);
         for (unsigned k = 0; k < a->n_as; k++)
             if (!strcmp(a->as[k].org, as.org) && strcmp(a->as[k].cc, as.cc))
-                return failw(why, whylen, "organisation \"%s\" has country %s on AS%u", as.org, a->as[k].cc,
+                return errmsg_fail(why, whylen, "organisation \"%s\" has country %s on AS%u", as.org, a->as[k].cc,
                              a->as[k].asn);
         if (!have_aut)
             default_aut_name(as.org, as.aut_name, sizeof as.aut_name);
@@ -229,27 +219,27 @@ static int directive_as(struct spec_attr *a, char **tok, int n, char *why, size_
 static int directive_as_set(struct spec_attr *a, char **tok, int n, char *why, size_t whylen)
 {
     if (n != 3)
-        return failw(why, whylen, "usage: as-set PREFIX ASN,ASN[,ASN...]");
+        return errmsg_fail(why, whylen, "usage: as-set PREFIX ASN,ASN[,ASN...]");
     struct ip_prefix p;
     if (parse_prefix(tok[1], &p, why, whylen) < 0)
         return -1;
     struct attr_origin o = {0};
     char buf[128];
     if (strlen(tok[2]) >= sizeof buf)
-        return failw(why, whylen, "AS set too long");
+        return errmsg_fail(why, whylen, "AS set too long");
     strcpy(buf, tok[2]);
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         if (o.n >= ATTR_MAX_SET)
-            return failw(why, whylen, "at most %d ASNs in an AS set", ATTR_MAX_SET);
+            return errmsg_fail(why, whylen, "at most %d ASNs in an AS set", ATTR_MAX_SET);
         if (parse_asn(t, &o.asn[o.n], why, whylen) < 0)
             return -1;
         for (unsigned k = 0; k < o.n; k++)
             if (o.asn[k] == o.asn[o.n])
-                return failw(why, whylen, "AS%u twice in the AS set", o.asn[k]);
+                return errmsg_fail(why, whylen, "AS%u twice in the AS set", o.asn[k]);
         o.n++;
     }
     if (o.n < 2)
-        return failw(why, whylen, "an AS set has at least two ASNs (one AS: use 'as')");
+        return errmsg_fail(why, whylen, "an AS set has at least two ASNs (one AS: use 'as')");
     return add_origin(a, &p, &o, why, whylen) < 0 ? -1 : 1;
 }
 
@@ -257,17 +247,17 @@ static int directive_as_set(struct spec_attr *a, char **tok, int n, char *why, s
 static int directive_geo(struct spec_attr *a, char **tok, int n, char *why, size_t whylen)
 {
     if (n != 3)
-        return failw(why, whylen, "usage: geo PREFIX CC");
+        return errmsg_fail(why, whylen, "usage: geo PREFIX CC");
     if (a->n_geo >= ATTR_MAX_GEO)
-        return failw(why, whylen, "at most %d geo lines", ATTR_MAX_GEO);
+        return errmsg_fail(why, whylen, "at most %d geo lines", ATTR_MAX_GEO);
     struct attr_geo g;
     if (parse_prefix(tok[1], &g.prefix, why, whylen) < 0)
         return -1;
     if (!cc_ok(tok[2]))
-        return failw(why, whylen, "bad country code '%s' (two capital letters)", tok[2]);
+        return errmsg_fail(why, whylen, "bad country code '%s' (two capital letters)", tok[2]);
     for (unsigned k = 0; k < a->n_geo; k++)
         if (a->geo[k].prefix.len == g.prefix.len && ip_addr_equal(&a->geo[k].prefix.addr, &g.prefix.addr))
-            return failw(why, whylen, "geo prefix '%s' given twice", tok[1]);
+            return errmsg_fail(why, whylen, "geo prefix '%s' given twice", tok[1]);
     memcpy(g.cc, tok[2], 3);
     a->geo[a->n_geo++] = g;
     return 1;
@@ -292,7 +282,7 @@ bool attr_validate(const struct spec_attr *a, char *why, size_t whylen)
                 if (!attr_find_as(a, a->prefixes[i].origins[k].asn[j])) {
                     char text[64];
                     ip_prefix_format(&a->prefixes[i].prefix, text, sizeof text);
-                    failw(why, whylen, "as-set %s: AS%u is not declared by an 'as' line", text,
+                    errmsg_fail(why, whylen, "as-set %s: AS%u is not declared by an 'as' line", text,
                           a->prefixes[i].origins[k].asn[j]);
                     return false;
                 }

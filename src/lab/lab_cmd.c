@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/args.h"
 #include "io/outfile.h"
 #include "lab/lab.h"
 #include "lab/lab_options.h"
@@ -92,21 +93,20 @@ static int cmd_down(int argc, char **argv)
 
 int cmd_lab(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        lab_overview(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    struct arg_sub subs[] = {
+        {"up", cmd_up, NULL},
+        {"down", cmd_down, NULL},
+        {"truth", cmd_lab_truth, NULL},
+        {"attribution", cmd_lab_attribution, NULL},
+        {"probe", cmd_lab_probe, NULL},
+        {NULL, NULL, NULL},
+    };
+    /* each one line is its own table's summary */
+    for (struct arg_sub *s = subs; s->name; s++) {
+        const struct arg_cmd *c = lab_arg_cmd(s->name);
+        s->summary = c ? c->summary : "";
     }
-    if (!strcmp(argv[1], "up"))
-        return cmd_up(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "down"))
-        return cmd_down(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "truth"))
-        return cmd_lab_truth(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "attribution"))
-        return cmd_lab_attribution(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "probe"))
-        return cmd_lab_probe(argc - 1, argv + 1);
-    fprintf(stderr, "mpcensus lab: unknown subcommand '%s' (up, down, truth, attribution, probe; see 'mpcensus lab --help')\n",
-            argv[1]);
-    return 2;
+    struct arg_cmd overview = *lab_arg_cmd(NULL);
+    overview.subs = subs;
+    return args_dispatch(&overview, argc, argv);
 }

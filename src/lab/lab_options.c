@@ -57,7 +57,9 @@ static const struct arg_cmd up_cmd = {
     .synopsis = "SPEC [--name NAME] [--month N]",
     .description = "Builds the lab (needs root) and prints its state (shell KEY=value lines, also written to "
                    LAB_STATE_DIR "/lab-NAME.env). The spec format is described in README.md, section The lab, and "
-                   "in 'mpcensus lab --help'.",
+                   "in 'mpcensus lab --help'. A SPEC without a '/' that is not in the current directory is looked up "
+                   "among the installed examples (share/mpcensus/lab: demo.spec, scale.spec, study.spec, "
+                   "study-small.spec).",
     .opts = up_opts,
     .sections = exit_status,
 };
@@ -380,7 +382,7 @@ int lab_attribution_parse(int argc, char **argv, struct lab_attribution_args *a)
 /* ---------------------------------------------------------------- overview */
 
 static const struct arg_section overview_sections[] = {
-    {"Subcommands",
+    {"Usage of each",
      "  mpcensus lab up SPEC [--name NAME] [--month N]\n"
      "  mpcensus lab down (--name NAME | --all)\n"
      "  mpcensus lab truth SPEC [--month N | --months A-B] [--ports LIST] [--with-profile]\n"
@@ -395,6 +397,7 @@ static const struct arg_section overview_sections[] = {
      "  seed N | routers N | router K quote8 | router K ratelimit MS | router K strip | ports P,P\n"
      "  prefix CIDR... | infra CIDR4 CIDR6 | churn PERCENT | site-routers yes|no\n"
      "  router-addresses yes|no | vantage-in-population yes|no | vantage-rst drop|send\n"
+     "  vantage-addresses N (the vantage owns infra .1 to .N: VANTAGE_SOURCES_V4/V6 of the state, for scan -S)\n"
      "  profile NAME WEIGHT [PORT=BEHAVIOUR...] [other=closed|silent]\n"
      "          [mbox=strip,strip-synack,keyrw,mirror,proxy,prohibit,drop-mptcp,delay:MS]\n"
      "          [announce=yes] [months=A-B]\n"
@@ -429,7 +432,6 @@ static const struct arg_cmd overview_cmd = {
     .sections = overview_sections,
 };
 
-void lab_overview(FILE *out) { args_usage(&overview_cmd, out); }
 
 const struct arg_cmd *lab_arg_cmd(const char *sub)
 {

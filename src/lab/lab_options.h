@@ -50,7 +50,4 @@ struct lab_attribution_args {
 };
 int lab_attribution_parse(int argc, char **argv, struct lab_attribution_args *a);
 
-/* `mpcensus lab --help`: the subcommands and the spec format. */
-void lab_overview(FILE *out);
-
 #endif

@@ -20,6 +20,11 @@ void infra_vantage(const struct lab_spec *s, int family, struct ip_addr *out)
     infra_offset(family == AF_INET ? &s->infra4 : &s->infra6, 1, out);
 }
 
+void infra_vantage_nth(const struct lab_spec *s, int family, unsigned k, struct ip_addr *out)
+{
+    infra_offset(family == AF_INET ? &s->infra4 : &s->infra6, 1 + k, out);
+}
+
 void infra_router(const struct lab_spec *s, int family, unsigned k, struct ip_addr *out)
 {
     infra_offset(family == AF_INET ? &s->infra4 : &s->infra6, 10 + k, out);
@@ -42,7 +47,7 @@ bool infra_is_used(const struct lab_spec *s, const struct ip_addr *a)
         if (a->bytes[b] != c->base.bytes[b])
             return false;
     unsigned off = a->bytes[last];
-    if (off == 1)
+    if (off >= 1 && off <= (s->vantage_addresses ? s->vantage_addresses : 1))
         return !s->vantage_in_population;
     if (!s->router_addresses)
         return false;

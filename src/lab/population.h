@@ -10,8 +10,10 @@
 #define PROFILE_ABSENT (-1)   /* address not in service this month: silent */
 
 /* Infrastructure address plan inside spec->infra4 / infra6 (offsets from the base):
- *   vantage  .1            router k (1-based) .10+k        site router i (0-based) .100+i */
+ *   vantage  .1 (to .N: vantage-addresses N)   router k (1-based) .10+k        site router i (0-based) .100+i */
 void infra_vantage(const struct lab_spec *s, int family, struct ip_addr *out);
+/* The vantage's k-th address (0-based, k < s->vantage_addresses): .1+k. */
+void infra_vantage_nth(const struct lab_spec *s, int family, unsigned k, struct ip_addr *out);
 void infra_router(const struct lab_spec *s, int family, unsigned k, struct ip_addr *out);
 void infra_site(const struct lab_spec *s, int family, unsigned i, struct ip_addr *out);
 /* True if a is one of the infrastructure addresses the lab configures. */

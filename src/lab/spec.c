@@ -5,14 +5,17 @@
 #include "cli/args.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lab/org.h"
 #include "lab/spec_ext.h"
+#include "io/datadir.h"
 
 static const char *const behaviour_names[BEH_COUNT] = {
     [BEH_CLOSED] = "closed",      [BEH_SILENT] = "silent",         [BEH_TCP] = "tcp",
@@ -433,6 +436,11 @@ static bool directive(struct parser *ps, char **tok, int n)
             s->router_addresses = yes;
         else
             s->vantage_in_population = yes;
+    } else if (!strcmp(d, "vantage-addresses")) {
+        if (n != 2)
+            return fail(ps, "usage: vantage-addresses N");
+        if (!spec_uint(ps, "vantage addresses", tok[1], 1, SPEC_MAX_VANTAGE_ADDRESSES, &s->vantage_addresses))
+            return false;
     } else if (!strcmp(d, "vantage-rst")) {
         if (n != 2 || (strcmp(tok[1], "drop") && strcmp(tok[1], "send")))
             return fail(ps, "usage: vantage-rst drop|send");
@@ -489,6 +497,8 @@ static bool validate(struct parser *ps)
         return fail(ps, "infra prefix outside 198.18.0.0/15 and 2001:db8::/32");
     if (s->infra4.len > 24 || s->infra6.len > 120)
         return fail(ps, "infra prefixes need at least 256 addresses (/24, /120)");
+    if (s->vantage_in_population && s->vantage_addresses > 1)
+        return fail(ps, "vantage-addresses above 1 needs vantage-in-population no (one vantage address is a host)");
     for (unsigned i = s->n_routers; i < SPEC_MAX_ROUTERS; i++)
         if (s->routers[i].kind != ROUTER_KERNEL || s->routers[i].icmp_ratelimit_ms >= 0 || s->routers[i].strip)
             return fail(ps, "router %u configured but 'routers' is %u", i + 1, s->n_routers);
@@ -508,6 +518,7 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
     spec->n_ports = 2;
     spec->site_routers = true;
     spec->router_addresses = true;
+    spec->vantage_addresses = 1;
     for (unsigned i = 0; i < SPEC_MAX_ROUTERS; i++)
         spec->routers[i].icmp_ratelimit_ms = -1;
     cidr_parse("198.19.255.0/24", &spec->infra4);
@@ -545,6 +556,17 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
 
 bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen)
 {
+    /* a bare name that is not here may be one of the specs installed with the tool */
+    static char installed[PATH_MAX];
+    if (strcmp(path, "-") != 0 && !strchr(path, '/') && access(path, F_OK) != 0 && errno == ENOENT) {
+        char name[NAME_MAX + 8];
+        snprintf(name, sizeof name, "lab/%s", path);
+        if (!datadir_find(name, installed, sizeof installed)) {
+            snprintf(err, errlen, "%s: no such file here, nor lab/%s in the data directories", path, path);
+            return false;
+        }
+        path = installed;
+    }
     /* Every input, not only regular files, stops at 1 MiB: /dev/urandom or
      * an endless pipe must not grow the parser. */
     FILE *f = instream_open_limited(path, SPEC_MAX_BYTES, err, errlen);

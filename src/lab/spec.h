@@ -110,6 +110,8 @@ struct router {
     bool strip;                  /* removes MP_CAPABLE (option 30) from every SYN it forwards */
 };
 
+#define SPEC_MAX_VANTAGE_ADDRESSES 9   /* infra offsets 1..9: routers start at 11 */
+
 struct lab_spec {
     uint64_t seed;
     unsigned n_routers;
@@ -128,6 +130,8 @@ struct lab_spec {
     bool site_routers;                     /* one kernel router in front of every profile */
     bool router_addresses;                 /* routers own infra addresses (ICMP sources); no: unnumbered */
     bool vantage_in_population;            /* the vantage's addresses are population members too */
+    unsigned vantage_addresses;            /* the vantage owns infra .1 to .N of each family (a scanner's -S
+                                              range); 1 by default, at most SPEC_MAX_VANTAGE_ADDRESSES */
     bool vantage_sends_rst;                /* vantage kernel may RST the scanner's SYN-ACKs (frees the
                                               hosts' half-open MPTCP requests at scale) */
     struct spec_attr attr;                 /* `as`, `as-set`, `geo`: AS / country attribution (lab/attr.h) */

@@ -380,8 +380,10 @@ static void upstream_routes(struct textbuf *tb, const struct lab_spec *s, unsign
     struct ip_addr a;
     for (int fam = 0; fam < 2; fam++) {
         int family = fam ? AF_INET6 : AF_INET;
-        infra_vantage(s, family, &a);
-        route_host(tb, &a, "fe80::1", IF_UP);
+        for (unsigned v = 0; v < s->vantage_addresses; v++) {
+            infra_vantage_nth(s, family, v, &a);
+            route_host(tb, &a, "fe80::1", IF_UP);
+        }
         for (unsigned j = 1; j < k && s->router_addresses; j++) {
             infra_router(s, family, j, &a);
             route_host(tb, &a, "fe80::1", IF_UP);
@@ -399,9 +401,13 @@ static bool configure_ns(struct plan *p, const struct ns_entry *e, char ifs[][8]
     switch (e->role) {
     case NS_VANTAGE:
         link_up(&tb, IF_VANTAGE, "fe80::1");
-        infra_vantage(s, AF_INET, &a4);
-        infra_vantage(s, AF_INET6, &a6);
-        own_addresses(&tb, &a4, &a6, IF_VANTAGE);
+        /* .1 stays the kernel's preferred source (the others are for -S ranges): IPv4 prefers the
+         * first address added, IPv6 (equal candidates, RFC 6724) the last, so IPv6 goes backwards */
+        for (unsigned v = 0; v < s->vantage_addresses; v++) {
+            infra_vantage_nth(s, AF_INET, v, &a4);
+            infra_vantage_nth(s, AF_INET6, s->vantage_addresses - 1 - v, &a6);
+            own_addresses(&tb, &a4, &a6, IF_VANTAGE);
+        }
         route_lab_ranges(&tb, "fe80::2", IF_VANTAGE);
         strcpy(ifs[(*n_ifs)++], IF_VANTAGE);
         break;
@@ -765,9 +771,10 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
     for (int fam = 0; fam < 2; fam++) {
         int family = fam ? AF_INET6 : AF_INET;
         const char *plen = fam ? "128" : "32";
-        infra_vantage(s, family, &a);
-        if (vantage_profile(p, family) == -2)
+        for (unsigned v = 0; v < s->vantage_addresses && vantage_profile(p, family) == -2; v++) {
+            infra_vantage_nth(s, family, v, &a);
             tb_printf(&bl, "%s/%s # vantage\n", addr_text(&a, t), plen);
+        }
         for (unsigned k = 1; k <= s->n_routers && s->router_addresses; k++) {
             infra_router(s, family, k, &a);
             tb_printf(&bl, "%s/%s # router %u\n", addr_text(&a, t), plen, k);
@@ -796,6 +803,17 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
     tb_printf(&st, "VANTAGE_V4=%s\n", addr_text(&a, t));
     infra_vantage(s, AF_INET6, &a);
     tb_printf(&st, "VANTAGE_V6=%s\n", addr_text(&a, t));
+    /* every address of the vantage, as a scanner's -S takes them */
+    for (int fam = 0; fam < 2; fam++) {
+        int family = fam ? AF_INET6 : AF_INET;
+        char last[IP_ADDR_STRLEN];
+        infra_vantage(s, family, &a);
+        addr_text(&a, t);
+        infra_vantage_nth(s, family, s->vantage_addresses - 1, &a);
+        addr_text(&a, last);
+        tb_printf(&st, "VANTAGE_SOURCES_V%c=%s%s%s\n", fam ? '6' : '4', t, s->vantage_addresses > 1 ? "-" : "",
+                  s->vantage_addresses > 1 ? last : "");
+    }
     char mac[18];
     link_mac(1, 0, mac);
     tb_printf(&st, "VANTAGE_MAC=%s\n", mac);

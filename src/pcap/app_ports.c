@@ -1,7 +1,8 @@
-/* app_ports.c — loads /etc/services and data/apple-ports.tsv into a port-indexed name table. */
+/* app_ports.c — loads /etc/services and apple-ports.tsv (from the data directory) into a port-indexed name table. */
 #include "pcap/app_ports.h"
 
 #include "cli/args.h"
+#include "io/datadir.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -92,31 +93,13 @@ static int load_apple(struct app_ports *a, const char *path)
     return 1;
 }
 
-/* Tries data/apple-ports.tsv next to the binary (build/ or build/san/) and in the cwd. */
+/* apple-ports.tsv from the data directories (io/datadir: $MPCENSUS_DATA, the
+ * installed share/mpcensus, the build tree); none found: no Apple names. */
 static void find_apple(struct app_ports *a)
 {
-    const char *env = getenv("MPCENSUS_DATA");
-    char path[PATH_MAX + 32];
-    if (env) {
-        snprintf(path, sizeof path, "%s/apple-ports.tsv", env);
-        if (load_apple(a, path))
-            return;
-    }
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        static const char *const rel[] = {"/data/", "/../data/", "/../../data/", "/../share/mpcensus/"};
-        char *slash = strrchr(exe, '/');
-        if (slash)
-            *slash = '\0';
-        for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
-            snprintf(path, sizeof path, "%s%sapple-ports.tsv", exe, rel[i]);
-            if (load_apple(a, path))
-                return;
-        }
-    }
-    load_apple(a, "data/apple-ports.tsv");
+    char path[PATH_MAX];
+    if (datadir_find("apple-ports.tsv", path, sizeof path))
+        load_apple(a, path);
 }
 
 struct app_ports *app_ports_load(const char *services_path, const char *apple_path)

@@ -20,7 +20,9 @@ static const struct arg_opt opts[] = {
      "per-MPTCP-connection CSV, with data_bytes_c2s/s2c: application bytes from the data sequence numbers"},
     {0, "top-apps", "N", ARG_UINT, &o.top_apps, "applications listed per trace (default 20)"},
     {0, "apple-ports", "FILE", ARG_STRING, &o.apple_ports,
-     "Apple service-port list (default data/apple-ports.tsv; a FILE given here must be readable)"},
+     "Apple service-port list (default apple-ports.tsv from the data directory: $MPCENSUS_DATA, the installed "
+     "share/mpcensus, or the build tree's data/; the JSON names the file used as apple_ports_source; a FILE given "
+     "here must be readable)"},
     {0, "services", "FILE", ARG_STRING, &o.services,
      "services table (default /etc/services; a FILE given here must be readable)"},
     {'m', "min-packets", "N", ARG_U64, &o.min_packets,

@@ -38,7 +38,7 @@ static const struct rec_field record_fields[FLD_COUNT] = {
 };
 const struct rec_schema scan_record_schema = {"scan", record_fields, FLD_COUNT};
 
-enum { DRY_DADDR, DRY_DPORT, DRY_SPORT, DRY_SEQ, DRY_IPID, DRY_MPTCP_OPTION, DRY_FRAME, DRY_COUNT };
+enum { DRY_DADDR, DRY_DPORT, DRY_SPORT, DRY_SEQ, DRY_IPID, DRY_MPTCP_OPTION, DRY_FRAME, DRY_SADDR, DRY_COUNT };
 
 static const struct rec_field dryrun_fields[DRY_COUNT] = {
     [DRY_DADDR] = {"daddr", REC_STR, "target address"},
@@ -48,6 +48,7 @@ static const struct rec_field dryrun_fields[DRY_COUNT] = {
     [DRY_IPID] = {"ipid", REC_NUM, "IP identification (from the cookie)"},
     [DRY_MPTCP_OPTION] = {"mptcp_option", REC_STR, "hex of the MP_CAPABLE option sent (empty for tcp_syn)"},
     [DRY_FRAME] = {"frame", REC_STR, "hex of the whole Ethernet frame"},
+    [DRY_SADDR] = {"saddr", REC_STR, "our source address: the one of -S that probes this target (0.0.0.0 / :: without -S)"},
 };
 const struct rec_schema scan_dryrun_schema = {"scan-dryrun", dryrun_fields, DRY_COUNT};
 
@@ -188,6 +189,7 @@ int output_write_probe(struct scan_output *o, const struct probe_cfg *cfg, const
     if (sig->opt_len)
         rec_set_hex(w, DRY_MPTCP_OPTION, sig->opt, sig->opt_len);
     rec_set_hex(w, DRY_FRAME, frame, len);
+    rec_set_str(w, DRY_SADDR, ip_addr_format(&t->src, addr, sizeof(addr)));
     return emit(o);
 }
 

@@ -16,15 +16,19 @@
 #include "scan/scan_bench.h"
 #include "scan/scan_config.h"
 #include "scan/scan_engine.h"
+#include "cli/version.h"
+#include "scan/scan_meta.h"
 #include "scan/scan_status.h"
 
 static struct scan_run *g_run;   /* for the signal handler only */
+static volatile sig_atomic_t g_interrupted;
 
 static void on_signal(int sig)
 {
     (void)sig;
     if (!g_run)
         return;
+    g_interrupted = 1;
     if (atomic_exchange(&g_run->stop_sending, 1))
         atomic_store(&g_run->stop_receiving, 1);   /* second signal: end the cooldown */
 }
@@ -64,8 +68,9 @@ static int run_bench(const struct scan_config *cfg)
     return r.bijection_ok ? 0 : 1;
 }
 
-/* Targets from the command line, -w and --ipv6-targets, minus the blocklist. */
-static int build_targets(const struct scan_config *cfg, struct prefix_list *allowed)
+/* Targets from the command line, -w and --ipv6-targets, minus the blocklist
+ * (its size and what it refused go into the metadata). */
+static int build_targets(const struct scan_config *cfg, struct prefix_list *allowed, struct scan_meta_info *meta)
 {
     struct prefix_list targets, block;
     prefix_list_init(&targets);
@@ -105,6 +110,7 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
         fprintf(stderr, "mpcensus scan: out of memory\n");
         goto out;
     }
+    meta->blocklist_entries = block.n;
     prefix_list_normalize(&targets);
     prefix_list_normalize(&block);
     struct refusal_log log = {0};
@@ -120,6 +126,8 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
                 prefix_count_format(log.addrs, count, sizeof count), log.ranges,
                 cfg->blocklist_file ? "" : " (default list; -b FILE replaces it)");
     }
+    meta->refused_ranges = log.ranges;
+    meta->refused_addresses = log.addrs;
     /* the subtraction result points at reason strings of `targets`: keep none */
     for (size_t i = 0; i < allowed->n; i++)
         allowed->v[i].reason = NULL;
@@ -130,41 +138,36 @@ out:
     return rc;
 }
 
-/* Our addresses: -S, one per family the targets need. */
-static int setup_sources(const struct scan_config *cfg, struct scan_run *run)
+/* The first target of one family (4 or 6) in the space; false if none. */
+static bool first_target(const struct target_space *space, uint8_t family, struct ip_addr *out)
 {
-    run->src4 = cfg->src4;
-    run->have_src4 = cfg->have_src4;
-    run->src6 = cfg->src6;
-    run->have_src6 = cfg->have_src6;
-    bool want4 = false, want6 = false;
-    for (size_t i = 0; i < run->space.n_iv; i++) {
-        if (run->space.iv[i].family == 4)
-            want4 = true;
-        else
-            want6 = true;
-    }
-    want6 |= run->space.n_one > 0; /* the hitlist's single addresses */
-    if (cfg->dryrun) {
-        /* writing probes only: unspecified source addresses are fine */
-        if (want4 && !run->have_src4) {
-            ip_addr_parse("0.0.0.0", &run->src4);
-            run->have_src4 = true;
+    for (size_t i = 0; i < space->n_iv; i++)
+        if (space->iv[i].family == family) {
+            uint16_t port;
+            target_space_get(space, space->iv[i].base * space->n_ports, out, &port, NULL);
+            return true;
         }
-        if (want6 && !run->have_src6) {
-            ip_addr_parse("::", &run->src6);
-            run->have_src6 = true;
-        }
-        return 0;
+    if (family == 6 && space->n_one > 0) { /* the hitlist's single addresses, numbered after the ranges */
+        uint16_t port;
+        target_space_get(space, space->n_range_addrs * space->n_ports, out, &port, NULL);
+        return true;
     }
-    if (want4 && !run->have_src4) {
-        fprintf(stderr, "mpcensus scan: IPv4 targets need an IPv4 source address (-S)\n");
-        return -1;
+    return false;
+}
+
+/* Interface, our addresses and the MACs: the options, else the kernel's tables. Returns 0 or the exit status. */
+static int setup_network(const struct scan_config *cfg, struct scan_run *run)
+{
+    struct ip_addr f4, f6;
+    bool have4 = first_target(&run->space, 4, &f4), have6 = first_target(&run->space, 6, &f6);
+    char err[512];
+    bool usage;
+    if (scan_net_resolve(cfg, have4 ? &f4 : NULL, have6 ? &f6 : NULL, &run->net, &usage, err, sizeof err) < 0) {
+        fprintf(stderr, "mpcensus scan: %s\n", err);
+        return usage ? 2 : 1;
     }
-    if (want6 && !run->have_src6) {
-        fprintf(stderr, "mpcensus scan: IPv6 targets need an IPv6 source address (-S)\n");
-        return -1;
-    }
+    memcpy(run->pcfg.src_mac, run->net.src_mac, 6);
+    memcpy(run->pcfg.gw_mac, run->net.gw_mac, 6);
     return 0;
 }
 
@@ -178,7 +181,7 @@ static uint64_t frame_len_estimate(const struct scan_run *run)
 {
     struct probe_target t;
     memset(&t, 0, sizeof(t));
-    t.src = run->have_src4 ? run->src4 : run->src6;
+    t.src = run->net.src4.n ? run->net.src4.r[0].lo : run->net.src6.r[0].lo;
     t.dst = t.src;
     t.dport = 80;
     uint8_t buf[256];
@@ -197,6 +200,7 @@ struct scan_session {
     unsigned started;
     bool receiver_started, output_open;
     uint64_t rate, seed;
+    struct scan_meta_info meta;
 };
 
 static int scan_init(struct scan_session *s)
@@ -212,7 +216,7 @@ static int scan_init(struct scan_session *s)
     run->cfg = cfg;
     run->pcfg = cfg->probe_cfg;
     pthread_mutex_init(&run->dryrun_lock, NULL);
-    if (build_targets(cfg, &s->allowed) < 0)
+    if (build_targets(cfg, &s->allowed, &s->meta) < 0)
         return 2;
     if (s->allowed.n == 0 && s->allowed.n_one == 0) {
         fprintf(stderr, "mpcensus scan: no targets left after the blocklist\n");
@@ -229,12 +233,10 @@ static int scan_init(struct scan_session *s)
         fprintf(stderr, "mpcensus scan: %s\n", err);
         return 2;
     }
-    if (setup_sources(cfg, run) < 0)
-        return 2;
-    if (!cfg->dryrun && afp_if_mac(cfg->iface, run->pcfg.src_mac, err, sizeof(err)) < 0) {
-        fprintf(stderr, "mpcensus scan: %s\n", err);
-        return 1;
-    }
+    run->source_seed = s->seed;
+    int nrc = setup_network(cfg, run);
+    if (nrc)
+        return nrc;
     uint32_t ts;
     if (getrandom(&ts, sizeof(ts), 0) != sizeof(ts))
         ts = (uint32_t)time(NULL);
@@ -277,11 +279,12 @@ static void print_plan(const struct scan_session *s)
 {
     const struct scan_run *run = s->run;
     const struct scan_config *cfg = &s->cfg;
-    char a4[IP_ADDR_STRLEN] = "-", a6[IP_ADDR_STRLEN] = "-";
-    if (run->have_src4)
-        ip_addr_format(&run->src4, a4, sizeof(a4));
-    if (run->have_src6)
-        ip_addr_format(&run->src6, a6, sizeof(a6));
+    const struct scan_net *n = &run->net;
+    char a4[256] = "-", a6[256] = "-";
+    if (n->src4.n)
+        source_pool_format(&n->src4, a4, sizeof a4);
+    if (n->src6.n)
+        source_pool_format(&n->src6, a6, sizeof a6);
     fprintf(stderr,
             "mpcensus scan: %" PRIu64 " addresses x %u ports = %" PRIu64 " targets; shard %u/%u; seed %" PRIu64
             "; probe %s (flags 0x%02x); rate %s; source %s %s\n",
@@ -289,6 +292,23 @@ static void print_plan(const struct scan_session *s)
             run->pcfg.mpc_flags, s->rate ? "limited" : "unlimited", a4, a6);
     if (s->rate)
         fprintf(stderr, "mpcensus scan: rate %" PRIu64 " packets/s\n", s->rate);
+    if (cfg->dryrun)
+        return;
+    /* what the kernel's tables chose, as ZMap prints it */
+    if (n->iface_from != NET_OPTION)
+        fprintf(stderr, "mpcensus scan: interface %s (from the route to the first target)\n", n->iface);
+    if (n->src4_from == NET_ROUTE || n->src4_from == NET_IF_ADDRESS)
+        fprintf(stderr, "mpcensus scan: IPv4 source %s (%s)\n", a4,
+                n->src4_from == NET_ROUTE ? "the route's preferred source" : "the interface's first address");
+    if (n->src6_from == NET_ROUTE || n->src6_from == NET_IF_ADDRESS)
+        fprintf(stderr, "mpcensus scan: IPv6 source %s (%s)\n", a6,
+                n->src6_from == NET_ROUTE ? "the route's preferred source" : "the interface's first address");
+    if (n->gw_from == NET_NEIGHBOUR) {
+        char g[IP_ADDR_STRLEN];
+        const uint8_t *m = n->gw_mac;
+        fprintf(stderr, "mpcensus scan: gateway %s at %02x:%02x:%02x:%02x:%02x:%02x (neighbour table)\n",
+                ip_addr_format(&n->gw_ip, g, sizeof g), m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
 }
 
 /* Signals, the receiver (ready before the first SYN) and the senders. Returns 0 or the exit status. */
@@ -388,10 +408,23 @@ static int scan_teardown(struct scan_session *s, int status)
         }
         if (s->started)
             scan_summary(stderr, run);
+        if (s->started && s->cfg.metadata_file) {
+            char err[700];
+            clock_gettime(CLOCK_REALTIME, &s->meta.end);
+            s->meta.interrupted = g_interrupted;
+            s->meta.seed = s->seed;
+            s->meta.rate = s->rate;
+            s->meta.version = MPCENSUS_VERSION;
+            if (scan_meta_write(s->cfg.metadata_file, run, &s->meta, err, sizeof err) < 0) {
+                fprintf(stderr, "mpcensus scan: metadata: %s\n", err);
+                status = 1;
+            }
+        }
         g_run = NULL;
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         seen_set_free(&run->seen);
+        scan_net_free(&run->net);
         cookie_free(run->cookie);
         target_space_free(&run->space);
         pthread_mutex_destroy(&run->dryrun_lock);
@@ -416,6 +449,7 @@ int cmd_scan(int argc, char **argv)
         scan_config_free(&s.cfg);
         return rc;
     }
+    clock_gettime(CLOCK_REALTIME, &s.meta.start);
     int status = scan_init(&s);
     if (status == 0) {
         if (!s.cfg.quiet)

@@ -6,9 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "cli/args.h"
 #include "net/addr.h"
 #include "net/syn_probe.h"
 #include "scan/output.h"
+
+struct filter;
 
 struct scan_config {
     /* targets */
@@ -32,10 +35,10 @@ struct scan_config {
     uint64_t bandwidth;           /* bits/s, 0 = unset */
     unsigned probes;              /* copies per target */
     unsigned send_threads;
-    const char *iface;
-    struct ip_addr src4, src6;    /* -S */
-    bool have_src4, have_src6;
-    bool gw_mac_given;
+    const char *iface;            /* -i; NULL: the interface of the route to the first target */
+    struct addr_ranges sources;   /* -S addresses and ranges, both families; none given for a family: the
+                                     preferred source of the route to its first target */
+    bool gw_mac_given;            /* -G; else the next hop's MAC from the neighbour table */
     bool dryrun;
     bool qdisc_bypass;
     enum { TX_AUTO, TX_RING, TX_SENDMMSG } tx_mode; /* auto: sendmmsg on veth, else the TX ring */
@@ -46,6 +49,11 @@ struct scan_config {
     enum output_format output_format;
     const char *output_fields;
     bool output_repeats;
+    const char *output_filter_text;  /* --output-filter, as given */
+    struct filter *output_filter;    /* compiled (cli/filter), NULL: every record */
+    const char *metadata_file;       /* -m: JSON of the scan's parameters and results */
+    char **argv;                     /* the command line, for the metadata */
+    int argc;
     bool quiet;
     /* modes */
     bool bench_permutation;

@@ -14,6 +14,7 @@
 #include "target/permutation.h"
 #include "net/syn_probe.h"
 #include "scan/scan_config.h"
+#include "scan/scan_net.h"
 #include "scan/seen_set.h"
 #include "target/target_space.h"
 
@@ -37,6 +38,7 @@ struct scan_counters {
     _Atomic uint64_t recv_repeats;
     _Atomic uint64_t verdicts[VERDICT_COUNT];
     _Atomic uint64_t kernel_drops;
+    _Atomic uint64_t records_filtered;  /* replies --output-filter kept out of the output */
 };
 
 struct scan_run {
@@ -45,8 +47,8 @@ struct scan_run {
     struct perm perm;
     struct cookie_ctx *cookie;
     struct probe_cfg pcfg;           /* cfg->probe_cfg with MACs and tsval filled in */
-    struct ip_addr src4, src6;
-    bool have_src4, have_src6;
+    struct scan_net net;             /* interface, our addresses (one pool per family), MACs */
+    uint64_t source_seed;            /* which of a pool's addresses probes a target */
     struct scan_output out;          /* reply records, or probe records with --dryrun */
     struct seen_set seen;
     struct scan_counters c;
@@ -77,6 +79,8 @@ struct sender_arg {
 void *scan_sender_main(void *arg);   /* arg: struct sender_arg* */
 void *scan_receiver_main(void *arg); /* arg: struct scan_run* */
 
+/* The receive ring's BPF filter text: TCP to any of our addresses. */
+void scan_bpf_filter(const struct scan_run *run, char *buf, size_t len);
 /* Handles one received Ethernet frame (exposed so tests can feed frames). */
 void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen, uint64_t ts_nsec);
 

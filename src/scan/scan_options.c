@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include "cli/args.h"
+#include "cli/filter.h"
+#include "scan/output_filter.h"
 #include "scan/scan.h"
 
 /* What the table writes; copied into a struct scan_config after parsing.
@@ -21,7 +23,7 @@ static struct {
     uint64_t rate, bandwidth, max_targets, seed;
     unsigned shards, shard, cooldown, max_runtime, probes, threads, mss, window, ttl, mpc_flags;
     int wscale, tx_mode, format;
-    const char *blocklist, *allowlist, *output, *fields, *iface, *ipv6_targets;
+    const char *blocklist, *allowlist, *output, *fields, *iface, *ipv6_targets, *filter, *metadata;
     uint8_t gw_mac[6];
     const struct probe_module *probe;
     struct key_arg key;
@@ -145,9 +147,19 @@ static const struct arg_opt opts[] = {
     {0, "ttl", "N", ARG_UINT, &o.ttl, "IP TTL / hop limit (default 64)", .min = 1, .max = 255},
     {'s', "source-port", "P|LO-HI", ARG_CALL, &o.sports, "source ports (default 32768-61000)",
      .call = parse_source_ports, .seen = &o.seen_sports},
-    {'i', "interface", "IFACE", ARG_STRING, &o.iface, "interface to send on (required unless --dryrun)", G_SEND},
-    {'S', "source-ip", "ADDR[,ADDR]", ARG_ADDRS, &o.sources, "source IPv4 and/or IPv6 address"},
-    {'G', "gateway-mac", "MAC", ARG_MAC, o.gw_mac, "next-hop MAC (required unless --dryrun)", .seen = &o.seen_gw},
+    {'i', "interface", "IFACE", ARG_STRING, &o.iface,
+     "interface to send on (default: the interface of the kernel's route to the first target, as ZMap)", G_SEND},
+    {'S', "source-ip", "ADDR|LO-HI|CIDR[,...]", ARG_ADDRS, &o.sources,
+     "our addresses, IPv4 and/or IPv6: single addresses, ranges (198.19.255.1-198.19.255.4, "
+     "2001:db8:ffff::1-2001:db8:ffff::4) or prefixes, comma-separated or in repeated -S. Each target is probed "
+     "from one of its family's addresses (a hash of the target picks it, so its probes spread evenly over them); "
+     "a reply to any of them is validated. The addresses must be ours (the kernel must route the replies to this "
+     "host). Default, per family: the preferred source of the kernel's route to the first target of that family, "
+     "else the first address of the interface"},
+    {'G', "gateway-mac", "MAC", ARG_MAC, o.gw_mac,
+     "next-hop MAC (default: the kernel's route to the first target names the next hop, the neighbour table its "
+     "MAC; an entry that is missing is resolved by ARP / neighbour discovery first, as ZMap does)",
+     .seen = &o.seen_gw},
     {'r', "rate", "PPS", ARG_SI, &o.rate, "packets per second (default 10000, 0 = unlimited; k, M suffixes)",
      .max = 100000000000ull},
     {'B', "bandwidth", "BPS", ARG_SI, &o.bandwidth, "bits per second, suffixes K, M, G (overrides -r)", .min = 1,
@@ -170,6 +182,12 @@ static const struct arg_opt opts[] = {
     {'O', "output-module", "FMT", ARG_CALL, &o.format,
      "csv (header = field names) or json (one object per line)", .call = parse_output_module},
     {'f', "output-fields", "LIST", ARG_STRING, &o.fields, "comma-separated fields, '*' = all (default all)"},
+    {0, "output-filter", "EXPR", ARG_STRING, &o.filter,
+     "write only the replies EXPR matches, in ZMap's filter syntax (a subset: see Output filter below), e.g. "
+     "'verdict = mptcp || verdict = mirrored'. The summary and the metadata still count every reply"},
+    {'m', "metadata-file", "FILE", ARG_STRING, &o.metadata,
+     "write the scan's parameters and results to FILE as one JSON document (see Metadata below) when the scan "
+     "ends ('-' = standard output, when -o names a file)"},
     {0, "output-repeats", NULL, ARG_FLAG, &o.output_repeats, "also write duplicate replies (repeat=1)"},
     {'q', "quiet", NULL, ARG_FLAG, &o.quiet, "no status line"},
     {0, "list-output-fields", NULL, ARG_FLAG, &o.list_fields, "print the field names and exit"},
@@ -182,6 +200,33 @@ static const struct arg_opt opts[] = {
 static const struct arg_section sections[] = {
     {"Output fields", "saddr/sport are the responder, daddr/dport the scanner, as in ZMap.", &scan_record_schema},
     {"Dry-run fields", "With --dryrun, one record per probe:", &scan_dryrun_schema},
+    {"Output filter",
+     "ZMap's --output-filter grammar: a comparison is FIELD OP VALUE with OP one of = (or ==), !=, <, >, <=, "
+     ">=; comparisons are joined with && and || (&& binds tighter) and grouped with parentheses. Text fields "
+     "(saddr, daddr, tcp_flags, classification, mptcp_option, mptcp_flags, mptcp_key, verdict) take = and != "
+     "with a bare word or a \"quoted\" value; verdict and classification refuse a value outside their set, so "
+     "a typo is an error. Number fields: sport, dport, ttl, ipid, window, probe_version, mptcp_version, "
+     "key_hamming, repeat, cooldown, and ZMap's success (1 for a SYN-ACK, 0 for a RST). A reply without a value "
+     "for a field (mptcp_version of a reply without MP_CAPABLE) matches no comparison on it. Duplicate replies "
+     "reach the filter only with --output-repeats. A bad expression is a usage error naming the offset. "
+     "Examples:\n"
+     "  --output-filter 'verdict = mptcp || verdict = mirrored'\n"
+     "  --output-filter 'classification = synack && (ttl > 60 || mptcp_version = 1)'\n"
+     "  --output-filter 'success = 1 && repeat = 0'      (ZMap's own default)",
+     NULL},
+    {"Metadata",
+     "-m FILE writes one JSON object (multi-line) when the scan ends, like ZMap's -m: tool, version, "
+     "command_line; the parameters (probe_module, mptcp_version, mptcp_flags, key, target_ports, source_ports, "
+     "rate, bandwidth, probes, sender_threads, cooldown_secs, max_targets, max_runtime, seed, seed_provided, "
+     "shard, shards, dryrun); the network (interface, interface_from, source_mac, gateway_mac, gateway_mac_from, "
+     "gateway_ip, source_addresses {ipv4, ipv6, count_ipv4, count_ipv6, ipv4_from, ipv6_from}; each _from says "
+     "option, route, interface-address or neighbour-table); targets {arguments, allowlist_file, ipv6_targets, addresses, targets}; blocklist "
+     "{file (null: the built-in list), entries, refused_ranges, refused_addresses}; output {file, format, "
+     "fields, filter, repeats}; start_time and end_time (UTC, ISO 8601), duration_s; and the results: "
+     "targets_sent, packets_sent, send_errors, send_secs, send_rate_pps, replies {unique, repeats, failed_validation, "
+     "other}, kernel_drops, hit_rate (percent), verdicts {mptcp, mirrored, version-mismatch, malformed, tcp, "
+     "closed}, records_written, records_filtered, interrupted. The figures are those of the summary lines.",
+     NULL},
     {"Verdicts",
      "mptcp (MP_CAPABLE of the probed version, key not ours), mirrored (v0: our key came back; v1: our option "
      "came back byte for byte), version-mismatch (MP_CAPABLE of another version), malformed (MP_CAPABLE of a "
@@ -199,6 +244,7 @@ static const struct arg_section sections[] = {
      "option, unreadable target, allowlist or blocklist file, no target left).",
      NULL},
     {"Example (lab)",
+     "  mpcensus scan -b lab-blocklist.txt -p 80,443 -m scan.meta.json -o out.csv 198.18.16.0/20\n"
      "  mpcensus scan -i veth0 -S 198.18.0.2,2001:db8::2 -G 02:00:00:00:00:01 \\\n"
      "      -b lab-blocklist.txt -p 80,443 --mptcp-version 1 -r 50000 -c 2 \\\n"
      "      -o out.csv 198.18.16.0/20 2001:db8:10::/120\n"
@@ -215,7 +261,8 @@ static const struct arg_cmd scan_cmd = {
         "Stateless MP_CAPABLE SYN scan (ZMap-style) of IPv4 ranges and IPv6 hitlists. Every target (address, "
         "port) gets a SYN carrying MP_CAPABLE v0 or v1; every SYN-ACK or RST is validated by a keyed cookie in "
         "the sequence number and source port (no per-target state), classified, deduplicated and written as one "
-        "record. Needs root (AF_PACKET) unless --dryrun.\n"
+        "record. Needs root (AF_PACKET) unless --dryrun. Without -i, -S and -G the kernel's routing and neighbour "
+        "tables give the interface, our address per family and the next hop's MAC (the defaults are printed).\n"
         "\n"
         "TARGET_CIDR ...: IPv4/IPv6 prefixes or addresses on the command line (host bits are cleared, as ZMap "
         "does); -w and --ipv6-targets add more. Nothing is scanned without an explicit target.",
@@ -249,7 +296,7 @@ static void defaults(void)
     o.tx_mode = TX_AUTO;
 }
 
-/* -S: one address per family. */
+/* -S: addresses and ranges of either family; no multicast, no unspecified address. */
 static int take_sources(struct scan_config *cfg)
 {
     const struct arg_cmd *cmd = scan_arg_cmd();
@@ -257,19 +304,16 @@ static int take_sources(struct scan_config *cfg)
         const struct addr_range *r = &o.sources.r[i];
         char a[IP_ADDR_STRLEN];
         ip_addr_format(&r->lo, a, sizeof a);
-        if (!ip_addr_equal(&r->lo, &r->hi))
-            return args_usage_error(cmd, "bad --source-ip: give single addresses, not the range starting at %s", a);
         bool v6 = r->lo.family == AF_INET6;
-        if (v6 ? cfg->have_src6 : cfg->have_src4)
-            return args_usage_error(cmd, "bad --source-ip: at most one IPv4 and one IPv6 source address (%s)", a);
-        if (v6) {
-            cfg->src6 = r->lo;
-            cfg->have_src6 = true;
-        } else {
-            cfg->src4 = r->lo;
-            cfg->have_src4 = true;
-        }
+        bool multicast = v6 ? r->hi.bytes[0] == 0xff || r->lo.bytes[0] == 0xff
+                            : (r->lo.bytes[0] >= 224 || r->hi.bytes[0] >= 224);
+        static const uint8_t zero[16];
+        bool unspecified = !memcmp(r->lo.bytes, zero, v6 ? 16 : 4);
+        if (multicast || unspecified)
+            return args_usage_error(cmd, "bad --source-ip: %s is not a unicast address we can send from", a);
     }
+    cfg->sources = o.sources;
+    o.sources = (struct addr_ranges){0};   /* the config owns them now */
     return 0;
 }
 
@@ -278,6 +322,12 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
     const struct arg_cmd *cmd = scan_arg_cmd();
     memset(cfg, 0, sizeof(*cfg));
     defaults();
+    /* the command line as typed, for the metadata (parsing moves the operands to the end) */
+    if ((cfg->argv = malloc(((size_t)argc + 1) * sizeof *cfg->argv))) {
+        memcpy(cfg->argv, argv, (size_t)argc * sizeof *argv);
+        cfg->argv[argc] = NULL;
+        cfg->argc = argc;
+    }
     int first;
     int rc = args_parse(cmd, argc, argv, &first);
     if (rc != ARGS_OK)
@@ -343,6 +393,9 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
     cfg->output_format = (enum output_format)o.format;
     cfg->output_fields = o.fields;
     cfg->output_repeats = o.output_repeats;
+    cfg->output_filter_text = o.filter;
+    cfg->metadata_file = o.metadata;
+
     cfg->quiet = o.quiet;
     cfg->bench_permutation = o.bench;
     if (take_sources(cfg) != 0)
@@ -357,21 +410,29 @@ int scan_parse_options(int argc, char **argv, struct scan_config *cfg)
     char err[2300];
     if (!output_fields_valid(cfg->dryrun, cfg->output_fields, err, sizeof err))
         return args_usage_error(cmd, "%s", err);
+    /* records and the JSON document interleaved on one stream could be parsed as neither */
+    if (cfg->metadata_file && !strcmp(cfg->metadata_file, "-") && !strcmp(cfg->output_file, "-"))
+        return args_usage_error(cmd, "-m - and the records (-o, default standard output) would share standard "
+                                     "output: give -o FILE or -m FILE");
     if (cfg->n_target_args == 0 && !cfg->allowlist_file && !cfg->ipv6_targets)
         return args_usage_error(cmd, "no targets: give CIDRs, -w FILE or --ipv6-targets FILE");
-    if (!cfg->dryrun) {
-        if (!cfg->iface)
-            return args_usage_error(cmd, "-i IFACE is required (or --dryrun)");
-        if (!cfg->gw_mac_given)
-            return args_usage_error(cmd, "-G GATEWAY_MAC is required (or --dryrun)");
-        if (!cfg->have_src4 && !cfg->have_src6)
-            return args_usage_error(cmd, "-S SOURCE_IP is required (or --dryrun)");
+    if (cfg->output_filter_text) {
+        char why[1200];
+        if (!(cfg->output_filter = scan_filter_compile(cfg->output_filter_text, why, sizeof why)))
+            return args_usage_error(cmd, "bad --output-filter '%s': %s", cfg->output_filter_text, why);
+        if (cfg->dryrun)
+            return args_usage_error(cmd, "--output-filter applies to replies; a dry run writes probes");
     }
     return 0;
 }
 
 void scan_config_free(struct scan_config *cfg)
 {
+    filter_free(cfg->output_filter);
+    free(cfg->argv);
+    cfg->argv = NULL;
+    cfg->output_filter = NULL;
+    args_addr_ranges_free(&cfg->sources);
     free(cfg->ports);
     cfg->ports = NULL;
     cfg->n_ports = 0;

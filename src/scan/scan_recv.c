@@ -6,6 +6,24 @@
 
 #include "io/afpacket.h"
 #include "net/packet.h"
+#include "scan/output_filter.h"
+
+/* Only TCP to our addresses reaches the ring: each family's pool as CIDR
+ * blocks, or the family alone when they would be too many terms for a
+ * filter (source_pool_contains then decides). */
+void scan_bpf_filter(const struct scan_run *run, char *buf, size_t len)
+{
+    char t4[3000], t6[4000];
+    const struct source_pool *p4 = &run->net.src4, *p6 = &run->net.src6;
+    bool b4 = p4->n && source_pool_bpf(p4, 64, t4, sizeof t4);
+    bool b6 = p6->n && source_pool_bpf(p6, 64, t6, sizeof t6);
+    char f4[3100] = "", f6[4100] = "";
+    if (p4->n)
+        snprintf(f4, sizeof f4, b4 ? "(ip and tcp and (%s))" : "(ip and tcp)", t4);
+    if (p6->n)
+        snprintf(f6, sizeof f6, b6 ? "(ip6 and tcp and (%s))" : "(ip6 and tcp)", t6);
+    snprintf(buf, len, "%s%s%s", f4, p4->n && p6->n ? " or " : "", f6);
+}
 
 void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen, uint64_t ts_nsec)
 {
@@ -15,9 +33,8 @@ void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen
         atomic_fetch_add_explicit(&run->c.recv_other, 1, memory_order_relaxed);
         return;
     }
-    const struct ip_addr *ours = pkt.dst.family == AF_INET6 ? &run->src6 : &run->src4;
-    bool have = pkt.dst.family == AF_INET6 ? run->have_src6 : run->have_src4;
-    if (!have || !ip_addr_equal(&pkt.dst, ours)) {
+    /* to one of our addresses (the BPF filter may let more in when -S lists many ranges) */
+    if (!source_pool_contains(pkt.dst.family == AF_INET6 ? &run->net.src6 : &run->net.src4, &pkt.dst)) {
         atomic_fetch_add_explicit(&run->c.recv_other, 1, memory_order_relaxed);
         return;
     }
@@ -48,6 +65,10 @@ void scan_handle_frame(struct scan_run *run, const uint8_t *frame, size_t caplen
         atomic_fetch_add_explicit(&run->c.recv_unique, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&run->c.verdicts[rec.verdict], 1, memory_order_relaxed);
     }
+    if (!scan_filter_match(run->cfg->output_filter, &rec)) {
+        atomic_fetch_add_explicit(&run->c.records_filtered, 1, memory_order_relaxed);
+        return;
+    }
     if (output_write(&run->out, &rec) < 0 && !atomic_exchange(&run->output_failed, 1)) {
         /* the records are the census: stop rather than lose them */
         atomic_store(&run->stop_sending, 1);
@@ -65,17 +86,10 @@ static void on_frame(void *user, const struct afp_frame *f)
 void *scan_receiver_main(void *arg)
 {
     struct scan_run *run = arg;
-    const struct scan_config *cfg = run->cfg;
-    char filter[512], a4[IP_ADDR_STRLEN], a6[IP_ADDR_STRLEN], err[256];
-    /* only TCP to our source addresses reaches the ring */
-    if (run->have_src4 && run->have_src6)
-        snprintf(filter, sizeof(filter), "(ip and tcp and dst host %s) or (ip6 and tcp and dst host %s)",
-                 ip_addr_format(&run->src4, a4, sizeof(a4)), ip_addr_format(&run->src6, a6, sizeof(a6)));
-    else if (run->have_src4)
-        snprintf(filter, sizeof(filter), "ip and tcp and dst host %s", ip_addr_format(&run->src4, a4, sizeof(a4)));
-    else
-        snprintf(filter, sizeof(filter), "ip6 and tcp and dst host %s", ip_addr_format(&run->src6, a6, sizeof(a6)));
-    struct afp_rx_cfg rc = {.ifname = cfg->iface, .filter = filter, .ignore_outgoing = true, .snaplen = 256};
+    char err[256];
+    static _Thread_local char filter[8192];
+    scan_bpf_filter(run, filter, sizeof filter);
+    struct afp_rx_cfg rc = {.ifname = run->net.iface, .filter = filter, .ignore_outgoing = true, .snaplen = 256};
     struct afp_rx *rx = NULL;
     if (afp_rx_open(&rx, &rc, err, sizeof(err)) < 0) {
         snprintf(run->receiver_error, sizeof(run->receiver_error), "%s", err);

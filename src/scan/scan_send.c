@@ -61,9 +61,10 @@ void *scan_sender_main(void *argp)
         char drv[64];
         /* a veth peer must copy the ring's zero-copy pages (a page allocation
          * per frame): plain copies in sendmmsg batches are cheaper there */
-        if (cfg->tx_mode == TX_AUTO && afp_if_driver(cfg->iface, drv, sizeof(drv), NULL, 0) == 0 && !strcmp(drv, "veth"))
+        if (cfg->tx_mode == TX_AUTO && afp_if_driver(run->net.iface, drv, sizeof(drv), NULL, 0) == 0 &&
+            !strcmp(drv, "veth"))
             mmsg = true;
-        struct afp_tx_cfg tc = {.ifname = cfg->iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = mmsg};
+        struct afp_tx_cfg tc = {.ifname = run->net.iface, .qdisc_bypass = cfg->qdisc_bypass, .no_ring = mmsg};
         if (afp_tx_open(&tx, &tc, err, sizeof(err)) < 0) {
             sender_failed(run, err);
             goto done;
@@ -85,15 +86,10 @@ void *scan_sender_main(void *argp)
     while (targets < limit && !atomic_load_explicit(&run->stop_sending, memory_order_relaxed) &&
            perm_next(&it, &idx)) {
         target_space_get(&run->space, idx, &t.dst, &t.dport, NULL);
-        if (t.dst.family == 10) {
-            if (!run->have_src6)
-                continue;
-            t.src = run->src6;
-        } else {
-            if (!run->have_src4)
-                continue;
-            t.src = run->src4;
-        }
+        const struct source_pool *pool = t.dst.family == 10 ? &run->net.src6 : &run->net.src4;
+        if (!pool->n)
+            continue;
+        source_pool_pick(pool, run->source_seed, &t.dst, t.dport, &t.src);
         cookie_compute(run->cookie, &t.src, &t.dst, t.dport, t.cookie);
         /* published before its SYN leaves: no reply can be counted ahead of its target */
         atomic_store_explicit(&me->targets, ++targets, memory_order_release);

@@ -8,7 +8,7 @@
 /* Unique replies per target sent, in %. Clamped as a safeguard only: a
  * reply from an address outside the target space (never counted as a
  * target) would otherwise push it past 100 %. */
-static double hit_rate(uint64_t unique, uint64_t targets)
+double scan_hit_rate(uint64_t unique, uint64_t targets)
 {
     if (!targets)
         return 0.0;
@@ -43,7 +43,7 @@ void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st)
             pace_rate_text(since_first > 0 ? (double)sent / since_first : 0, "p", r2, sizeof(r2)), recv,
             pace_rate_text((double)(recv - st->last_recv) / dt, "p", r3, sizeof(r3)),
             pace_rate_text(elapsed > 0 ? (double)recv / elapsed : 0, "p", r4, sizeof(r4)), atomic_load(&run->c.kernel_drops),
-            hit_rate(recv, targets));
+            scan_hit_rate(recv, targets));
     fflush(out);
     st->last_ns = now;
     st->last_sent = sent;
@@ -69,9 +69,13 @@ void scan_summary(FILE *out, struct scan_run *run)
                  " other, %" PRIu64 " kernel drops, hit rate %.4f%%\n",
             uniq, atomic_load(&run->c.recv_repeats), atomic_load(&run->c.recv_invalid),
             atomic_load(&run->c.recv_other), atomic_load(&run->c.kernel_drops),
-            hit_rate(uniq, targets));
+            scan_hit_rate(uniq, targets));
     for (int v = 0; v < VERDICT_COUNT; v++)
         fprintf(out, "summary: verdict %-16s %" PRIu64 "\n", scan_verdict_name((enum scan_verdict)v),
                 atomic_load(&run->c.verdicts[v]));
+    fprintf(out, "summary: records written %llu", run->out.records);
+    if (run->cfg->output_filter)
+        fprintf(out, ", %" PRIu64 " kept out by --output-filter", atomic_load(&run->c.records_filtered));
+    fputc('\n', out);
     fflush(out);
 }

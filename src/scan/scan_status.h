@@ -11,5 +11,7 @@ struct status_state {
 
 void scan_status_line(FILE *out, struct scan_run *run, struct status_state *st);
 void scan_summary(FILE *out, struct scan_run *run);
+/* Unique replies per target sent, in % (the status line's, the summary's and the metadata's). */
+double scan_hit_rate(uint64_t unique, uint64_t targets);
 
 #endif

@@ -102,6 +102,16 @@ Z=$T/zmap.csv
 grep -q "zmap (csv)" "$T/z.log" || { cat "$T/z.log"; no "zmap not detected"; }
 "$BIN" archive query monthly --db "$DB" --csv --month 2024-04 >"$T/z.csv"
 grep -q "^2024-04,-1,4,80,6,0,0,0,,0,0,0,0,0,2,6$" "$T/z.csv" || { cat "$T/z.csv"; no "zmap monthly row"; }
+# a ZMap row with a bad field is reported and counted, and not imported (before the shared row reader it was both)
+ZB=$T/zmap-bad.csv
+{
+    echo "saddr,sport,window,classification,timestamp_str"
+    echo "198.18.3.1,80,65535,synack,2024-04-02T10:00:00.000+0000"
+    echo "198.18.3.2,80,70000,synack,2024-04-02T10:00:00.000+0000"
+} >"$ZB"
+"$BIN" archive import --db "$DB" "$ZB" 2>"$T/zb.log" && no "zmap bad window: exit 0"
+grep -q "$ZB:3: bad window" "$T/zb.log" || { cat "$T/zb.log"; no "zmap bad window not reported"; }
+[ "$(q "$DB" "select rows || ',' || bad_rows from files where path = '$ZB'")" = "1,1" ] || no "zmap bad row imported"
 
 # ---- a tcp_synopt-style CSV written here: one reply of each kind, verdicts from optionshex
 python3 - "$T" <<'PY' || no "writing the synopt file"
@@ -147,6 +157,23 @@ for line in open(sys.argv[2]):
 sys.exit(bad)
 PY
 done
+
+# ---- --metadata: bad files are usage errors that import nothing; the command line wins over the file
+DM=$T/meta.db
+printf '{"tool": "mpcensus scan", "mptcp_version": 0, "key": "00ff00ff00ff00ff", "shard": 1, "shards": 4,
+  "start_time": "2024-03-05T10:00:00.000000Z", "target_ports": [443]}\n' >"$T/m.json"
+printf '{"tool": "mpcensus scan", "mptcp_version": 0,\n' >"$T/cut.json"
+printf '{"hello": 1}\n' >"$T/other.json"
+for m in "$T/cut.json:2:" "$T/other.json: neither mpcensus scan's nor ZMap's" "$T/none.json:"; do
+    f=${m%%:*}
+    "$BIN" archive import -q --db "$DM" --metadata "$f" "$T/small/scan-2024-01-v0.csv" 2>"$T/m.err"
+    rc=$?
+    { [ $rc = 2 ] && grep -qF "bad --metadata: $m" "$T/m.err"; } || no "--metadata $f: exit $rc, $(cat "$T/m.err")"
+done
+[ ! -e "$DM" ] || [ "$(q "$DM" "select count(*) from files")" = 0 ] || no "a bad --metadata imported something"
+"$BIN" archive import -q --db "$DM" --metadata "$T/m.json" --shard 2/4 "$T/small/scan-2024-01-v0.csv" || no "import --metadata"
+got=$(q "$DM" "select probe_version || ' ' || shard || ' ' || date || ' ' || ifnull(probe_key, '-') from files")
+[ "$got" = "0 2/4 2024-03-05 00ff00ff00ff00ff" ] || no "--metadata with --shard 2/4: files row '$got'"
 
 # ---- the MPTCP ZMap fork's real output on lab/demo.spec: our verdicts equal the lab's truth for every address with a record
 S=$SHARED/data/zmap-tcp_synopt

@@ -52,7 +52,8 @@ python3 - "$tmp/out" <<'PY' && good "--dryrun -O json: 8 JSON records" || bad "-
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 assert len(recs) == 8, len(recs)
-assert all(set(r) == {"daddr", "dport", "sport", "seq", "ipid", "mptcp_option", "frame"} for r in recs)
+assert all(set(r) == {"daddr", "dport", "sport", "seq", "ipid", "mptcp_option", "frame", "saddr"} for r in recs)
+assert all(r["saddr"] == "0.0.0.0" for r in recs)   # no -S in a dry run: unspecified
 assert sorted(r["daddr"] for r in recs) == ["198.18.0.%d" % i for i in range(8)]
 PY
 

@@ -73,6 +73,7 @@ static int setup(void **state)
                 "ip link add vA netns %1$s type veth peer name vR netns %2$s;"
                 "ip -n %1$s addr add 198.18.1.2/24 dev vA; ip -n %1$s -6 addr add 2001:db8:1::2/64 dev vA nodad;"
                 "ip -n %2$s addr add 198.18.1.1/24 dev vR; ip -n %2$s -6 addr add 2001:db8:1::1/64 dev vR nodad;"
+                "ip -n %2$s -6 addr add fe80::ff:1/64 dev vR nodad;"
                 "ip -n %1$s link set vA up; ip -n %2$s link set vR up;"
                 "ip -n %1$s route add default via 198.18.1.1; ip -n %1$s -6 route add default via 2001:db8:1::1",
                 ns_a, ns_r);
@@ -129,6 +130,16 @@ static void test_route_v4_v6(void **state)
     struct ip_addr a6;
     assert_int_equal(route_if_address(ri.ifindex, AF_INET6, &a6, err, sizeof err), 0);
     assert_string_equal(ip_addr_format(&a6, text, sizeof text), "2001:db8:1::2");
+
+    /* RFC 5549, as the lab routes: an IPv4 prefix via R's IPv6 link-local address */
+    assert_int_equal(sh("ip -n %s route add 198.19.8.0/24 via inet6 fe80::ff:1 dev vA", ns_a), 0);
+    assert_true(ip_addr_parse("198.19.8.9", &dst));
+    assert_int_equal(route_lookup(&dst, &ri, err, sizeof err), 0);
+    assert_true(ri.has_gateway);
+    assert_string_equal(ip_addr_format(&ri.next_hop, text, sizeof text), "fe80::ff:1");
+    assert_string_equal(ip_addr_format(&ri.src, text, sizeof text), "198.18.1.2");
+    assert_int_equal(route_neighbour_mac(ri.ifindex, &ri.next_hop, 3000, mac, err, sizeof err), 0);
+    assert_memory_equal(mac, r_mac, 6);
 
     /* an on-link address nobody answers for: a clear error after the timeout */
     assert_true(ip_addr_parse("198.18.1.77", &dst));

@@ -106,6 +106,9 @@ uninstall:
 
 # libFuzzer targets need clang; they link src/net plus the parser they exercise.
 FUZZ_EXTRA_fuzz_scan_reply := src/scan/classify.c
+FUZZ_EXTRA_fuzz_pcap_flow := src/pcap/analyzer.c src/pcap/flow_table.c src/pcap/mptcp_conn.c src/pcap/trace_stats.c \
+  src/pcap/size_dist.c src/pcap/app_ports.c src/pcap/input_order.c src/pcap/pcap_csv.c src/io/capture.c \
+  src/io/record.c src/io/outfile.c src/io/json.c src/cli/args.c src/io/errmsg.c src/io/datadir.c
 FUZZ_EXTRA_fuzz_mptcp_event := src/http/mptcp_events.c
 FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c src/trace/trace_diff.c \
   src/trace/trace_end.c src/trace/trace_state.c src/trace/trace_targets.c src/io/json.c src/io/record_read.c \

@@ -5,6 +5,8 @@ usage: make_seeds.py PCAP_DIR OUT_DIR
 Writes OUT_DIR/corpus-fuzz_packet (link byte + frame),
 OUT_DIR/corpus-fuzz_icmp (IP packets, and ICMP errors quoting them),
 OUT_DIR/corpus-fuzz_tcpopt (TCP option areas),
+OUT_DIR/corpus-fuzz_pcap_flow (link byte, config byte, then runs of consecutive
+frames as [len16le][time step][frame], frames cut to 160 bytes),
 OUT_DIR/corpus-fuzz_mptcp_event (MPTCP netlink events built from the UAPI layout) and
 OUT_DIR/corpus-fuzz_output_filter (scan --output-filter expressions).
 """
@@ -165,8 +167,9 @@ def main():
     pcap_dir, out = sys.argv[1], sys.argv[2]
     pk, ic = os.path.join(out, "corpus-fuzz_packet"), os.path.join(out, "corpus-fuzz_icmp")
     to = os.path.join(out, "corpus-fuzz_tcpopt")
+    pf = os.path.join(out, "corpus-fuzz_pcap_flow")
     ev = os.path.join(out, "corpus-fuzz_mptcp_event")
-    for d in (pk, ic, to, ev):
+    for d in (pk, ic, to, pf, ev):
         os.makedirs(d, exist_ok=True)
     mptcp_event_seeds(ev)
     n = 0
@@ -174,6 +177,17 @@ def main():
         with open(path, "rb") as f:
             data = f.read()
         reader = read_pcapng if data[:4] == b"\x0a\x0d\x0d\x0a" else read_pcap
+        # runs of consecutive frames for the analyser (handshakes, joins, DSS in order)
+        frames = list(reader(data))
+        if frames and frames[0][0] in DLT_TO_LINK:
+            for start in range(0, min(len(frames), 2000), 20):
+                blob = bytearray([DLT_TO_LINK[frames[0][0]], 0x13 * (start // 20 + 1) & 0xff])
+                for dlt, frame in frames[start:start + 40]:
+                    fr = frame[:160]
+                    if len(blob) + 3 + len(fr) > MAX_LEN:
+                        break
+                    blob += struct.pack("<HB", len(fr), 1) + fr
+                write(pf, bytes(blob))
         for i, (dlt, frame) in enumerate(reader(data)):
             if dlt not in DLT_TO_LINK:
                 break

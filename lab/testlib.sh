@@ -47,9 +47,10 @@ lab_down_and_check() {
         grep -qE "AddressSanitizer|LeakSanitizer|runtime error" "$log" && fail "sanitizer report from the lab daemon"
     fi
     "$MPCENSUS" lab down --name "$LAB_NAME" || fail "lab down failed"
-    left=$(ip netns list | awk '{print $1}' | grep "^$LAB_NAME-" || true)
+    # exactly this lab's namespaces (NAME-TOKEN): a lab named NAME-x is another lab
+    left=$(ip netns list | awk '{print $1}' | grep -E "^$LAB_NAME-[A-Za-z0-9_]+\$" || true)
     [ -z "$left" ] || fail "namespaces left: $left"
-    ip -o link show | grep -q "$LAB_NAME" && fail "veth left in the root namespace"
+    ip -o link show | grep -qE "$LAB_NAME(-[A-Za-z0-9_]+)?[@: ]" && fail "veth left in the root namespace"
     for p in $pids; do
         # a zombie waiting for its (re)parent to reap it is dead already
         state=$(awk '/^State:/ {print $2}' "/proc/$p/status" 2>/dev/null)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "archive/summary.h"
+#include "net/hash.h"
 #include "net/mptcp.h"
 #include "net/verdict.h"
 
@@ -166,12 +167,7 @@ static uint64_t seen_hash(const uint8_t a[16], uint16_t part)
     memcpy(&x, a, 8);
     memcpy(&y, a + 8, 8);
     /* splitmix64's finaliser over both halves: every address bit reaches the low (index) bits */
-    x ^= (y * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)part << 48);
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
+    return hash_mix64(x ^ (y * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)part << 48));
 }
 
 /* Adds (part, addr); false when it was there already. -1 on memory failure. */

@@ -1,6 +1,8 @@
 /* decode_options.c — the option table and help text of `mpcensus decode`. */
 #include "decode/decode_options.h"
 
+#include <string.h>
+
 #include "cli/args.h"
 #include "decode/decode.h"
 
@@ -45,7 +47,8 @@ static const struct arg_cmd cmd = {
     .summary = "print every MPTCP option of a capture (text or JSON)",
     .synopsis = "[--json] FILE...",
     .description =
-        "Reads pcap or pcapng captures (plain or compressed with gzip, zstd or xz; \"-\" is standard input) and "
+        "Reads pcap or pcapng captures (plain or compressed with gzip, zstd or xz, told by their first bytes; \"-\" "
+        "is standard input, given once; FIFOs work too: each input is read exactly once) and "
         "prints every Multipath TCP option (TCP option kind 30) of every packet: MP_CAPABLE (v0 and v1), MP_JOIN, "
         "DSS, ADD_ADDR (v0 and v1), REMOVE_ADDR, MP_PRIO, MP_FAIL, MP_FASTCLOSE and MP_TCPRST.\n"
         "\n"
@@ -65,6 +68,12 @@ int decode_parse_options(int argc, char **argv, struct decode_args *a)
         return rc == ARGS_EXIT ? 1 : 2;
     if (first >= argc)
         return args_usage_error(&cmd, "no capture file given");
+    int n_stdin = 0;
+    for (int i = first; i < argc; i++)
+        if (!strcmp(argv[i], "-") && ++n_stdin > 1) {
+            args_usage_error(&cmd, "'-' (standard input) given twice: it can be read only once");
+            return 2;
+        }
     *a = (struct decode_args){.json = json, .files = argv + first, .n_files = argc - first};
     return 0;
 }

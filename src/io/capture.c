@@ -1,4 +1,4 @@
-/* capture.c — pcap/pcapng reader over libpcap; a helper thread reads the file (inflating gzip with ISA-L igzip, zstd, xz) into a ring of buffers. */
+/* capture.c — pcap/pcapng reader over libpcap; a helper thread reads the file, pipe or stdin (inflating gzip with ISA-L igzip, zstd, xz) into a ring of buffers. */
 #include "io/capture.h"
 
 #include <errno.h>
@@ -20,6 +20,7 @@
 #define RING_SLOTS 8
 #define SLOT_BYTES (1024 * 1024)
 #define STDIO_BUF (1024 * 1024) /* fewer read() calls for libpcap's fread */
+#define SNIFF_BYTES 6            /* the longest magic: xz's fd 37 7a 58 5a 00 */
 
 /* File data travels to libpcap through a ring of slots read by a
  * fopencookie() stream, filled by a helper thread: reading (system calls,
@@ -46,7 +47,29 @@ struct capture {
     int gz_fd;
     struct ring *ring;
     char inflate_error[128];
+    /* the magic bytes, read once to tell the compression and served again
+     * before the rest of the input: pipes and FIFOs cannot be read twice */
+    uint8_t head[SNIFF_BYTES];
+    size_t head_len, head_off;
+    /* capture_peek(): one packet read ahead, returned by the next capture_next */
+    bool peeked;
+    int peek_rc;
+    struct capture_pkt peek_pkt;
 };
+
+/* read() for the producer threads: the sniffed bytes first, then the descriptor. */
+static ssize_t src_read(struct capture *c, void *buf, size_t len)
+{
+    if (c->head_off < c->head_len) {
+        size_t n = c->head_len - c->head_off;
+        if (n > len)
+            n = len;
+        memcpy(buf, c->head + c->head_off, n);
+        c->head_off += n;
+        return (ssize_t)n;
+    }
+    return read(c->gz_fd, buf, len);
+}
 
 /* Producer side: waits for a free slot; NULL when the consumer closed. */
 static uint8_t *ring_claim(struct ring *r)
@@ -165,7 +188,7 @@ static void *inflate_thread(void *arg)
     size_t filled = 0;
     for (;;) {
         if (st->avail_in == 0 && !eof) {
-            ssize_t n = read(c->gz_fd, in, INFLATE_IN);
+            ssize_t n = src_read(c, in, INFLATE_IN);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0) {
@@ -248,7 +271,7 @@ static void *copy_thread(void *arg)
         size_t filled = 0;
         bool eof = false;
         while (filled < SLOT_BYTES) {
-            ssize_t n = read(c->gz_fd, slot + filled, SLOT_BYTES - filled);
+            ssize_t n = src_read(c, slot + filled, SLOT_BYTES - filled);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0) {
@@ -284,7 +307,7 @@ static bool slot_ready(struct ring *r, uint8_t **slot, size_t *filled)
 static bool refill(struct capture *c, uint8_t *in, size_t *avail, bool *eof, const char *what)
 {
     while (*avail == 0 && !*eof) {
-        ssize_t n = read(c->gz_fd, in, INFLATE_IN);
+        ssize_t n = src_read(c, in, INFLATE_IN);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -402,21 +425,32 @@ done:
 
 enum compression { COMP_NONE, COMP_GZIP, COMP_ZSTD, COMP_XZ };
 
-/* Compression by magic bytes. */
-/* Peeks at the magic bytes without consuming them; a pipe (no pread) is
- * taken as uncompressed, since its first bytes cannot be read twice. */
-static enum compression compression_of(int fd)
+/* Reads the first bytes (looping: a pipe may deliver them one by one) and
+ * tells the compression by its magic; the bytes are kept for src_read().
+ * False on a read error (errno set). */
+static bool sniff(struct capture *c, enum compression *comp)
 {
-    unsigned char m[6] = {0};
-    ssize_t r = pread(fd, m, sizeof m, 0);
-    size_t n = r > 0 ? (size_t)r : 0;
+    while (c->head_len < SNIFF_BYTES) {
+        ssize_t r = read(c->gz_fd, c->head + c->head_len, SNIFF_BYTES - c->head_len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return false;
+        if (r == 0)
+            break;
+        c->head_len += (size_t)r;
+    }
+    const uint8_t *m = c->head;
+    size_t n = c->head_len;
     if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-        return COMP_GZIP;
-    if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-        return COMP_ZSTD;
-    if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
-        return COMP_XZ;
-    return COMP_NONE;
+        *comp = COMP_GZIP;
+    else if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
+        *comp = COMP_ZSTD;
+    else if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
+        *comp = COMP_XZ;
+    else
+        *comp = COMP_NONE;
+    return true;
 }
 
 /* Hands an open stream to libpcap with a large stdio buffer. */
@@ -437,13 +471,20 @@ static bool open_stream(struct capture *c, FILE *f, const char *path, char *err,
 
 static struct capture *open_threaded(struct capture *c, const char *path, char *err, size_t errlen)
 {
-    c->gz_fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* standard input is read through its own descriptor, so closing ours leaves fd 0 alone */
+    c->gz_fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
     if (c->gz_fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         free(c);
         return NULL;
     }
-    enum compression comp = compression_of(c->gz_fd);
+    enum compression comp;
+    if (!sniff(c, &comp)) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        close(c->gz_fd);
+        free(c);
+        return NULL;
+    }
     c->ring = ring_new();
     if (!c->ring) {
         snprintf(err, errlen, "%s: out of memory", path);
@@ -491,27 +532,21 @@ struct capture *capture_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     c->gz_fd = -1;
-    if (strcmp(path, "-") != 0)
-        return open_threaded(c, path, err, errlen);
-
-    FILE *f = fdopen(dup(0), "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        free(c);
-        return NULL;
-    }
-    if (!open_stream(c, f, path, err, errlen)) {
-        free(c->stdio_buf);
-        free(c);
-        return NULL;
-    }
-    return c;
+    return open_threaded(c, path, err, errlen);
 }
 
 int capture_dlt(const struct capture *c) { return pcap_datalink(c->pcap); }
 
 int capture_next(struct capture *c, struct capture_pkt *pkt)
 {
+    if (c->peeked) {
+        c->peeked = false;
+        if (c->peek_rc == 1) {
+            *pkt = c->peek_pkt;
+            c->frame = pkt->frame;
+        }
+        return c->peek_rc;
+    }
     struct pcap_pkthdr *hdr;
     const u_char *data;
     int rc = pcap_next_ex(c->pcap, &hdr, &data);
@@ -540,6 +575,19 @@ int capture_next(struct capture *c, struct capture_pkt *pkt)
     else
         snprintf(c->error, sizeof c->error, "%s", pcap_geterr(c->pcap));
     return -1;
+}
+
+int capture_peek(struct capture *c, struct capture_pkt *pkt)
+{
+    if (!c->peeked) {
+        c->peek_rc = capture_next(c, &c->peek_pkt);
+        if (c->peek_rc == 1)
+            c->frame--; /* not consumed yet */
+        c->peeked = true;
+    }
+    if (c->peek_rc == 1)
+        *pkt = c->peek_pkt;
+    return c->peek_rc;
 }
 
 const char *capture_error(const struct capture *c) { return c->error; }

@@ -275,6 +275,8 @@ int lab_daemon_run(const struct duty *duties, size_t n, uint64_t seed, const cha
             return 1;
         }
     }
+    /* ready and inside the lab (lab down finds it there): outlive `lab up` from now on */
+    prctl(PR_SET_PDEATHSIG, 0);
     dprintf(ready_fd, "ok\n");
     close(ready_fd);
     struct epoll_event evs[64];

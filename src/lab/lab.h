@@ -32,11 +32,16 @@ struct lab_up_opts {
 };
 
 /* Builds the lab; on success writes LAB_STATE_DIR/lab-NAME.env and copies
- * its text into state (malloc'ed). On failure removes what it built. */
+ * its text into state (malloc'ed). On failure, or when SIGINT/SIGTERM/
+ * SIGHUP/SIGQUIT arrives while it builds, removes what it built and returns
+ * -1 (lab_up_signal() then names the signal). */
 int lab_up(const struct lab_spec *spec, const struct lab_up_opts *o, char **state, char *err, size_t errlen);
+/* The signal that interrupted the last lab_up, 0 if none. */
+int lab_up_signal(void);
 
-/* Removes namespaces NAME-*, every process inside them, the daemon, the
- * state files. Idempotent: returns 0 also when nothing was there. */
+/* Removes the namespaces the lab's state file lists (never other labs'
+ * whose names start with NAME-), every process inside them, the daemon,
+ * the state files. Idempotent: returns 0 also when nothing was there. */
 int lab_down(const char *name, char *err, size_t errlen);
 
 /* ---------------------------------------------------------- the daemon */

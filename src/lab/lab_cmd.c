@@ -1,5 +1,6 @@
 /* lab_cmd.c — `mpcensus lab up|down|truth|attribution|probe`: runs the lab subcommand its options (lab_options.c) ask for. */
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,11 @@ static int cmd_up(int argc, char **argv)
     err[0] = 0;
     if (lab_up(&spec, &o, &state, err, sizeof err) != 0) {
         fprintf(stderr, "mpcensus lab up: %s\n", err);
+        int sig = lab_up_signal();
+        if (sig) { /* the lab is gone; die of the signal so that the caller sees it */
+            signal(sig, SIG_DFL);
+            raise(sig);
+        }
         return 1;
     }
     struct outfile *out = outfile_open("-", err, sizeof err);

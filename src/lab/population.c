@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include "lab/org.h"
+#include "net/hash.h"
 
 #define SALT_MIX   0x6d69780000000001ull   /* which profile an address has */
 #define SALT_CHURN 0x636875726e000002ull   /* transient absence in one month */
@@ -56,25 +57,15 @@ bool infra_is_used(const struct lab_spec *s, const struct ip_addr *a)
     return s->site_routers && off >= 100 && off < 100 + s->n_profiles;
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
 uint64_t lab_hash(uint64_t seed, uint64_t salt, const struct ip_addr *a, uint64_t extra)
 {
-    uint64_t h = mix64(seed ^ salt);
+    uint64_t h = hash_mix64(seed ^ salt);
     uint64_t w0, w1;
     memcpy(&w0, a->bytes, 8);
     memcpy(&w1, a->bytes + 8, 8);
-    h = mix64(h ^ w0);
-    h = mix64(h ^ w1 ^ a->family);
-    return mix64(h ^ extra);
+    h = hash_mix64(h ^ w0);
+    h = hash_mix64(h ^ w1 ^ a->family);
+    return hash_mix64(h ^ extra);
 }
 
 static int pick_weighted(const struct lab_spec *s, uint64_t h)

@@ -1,6 +1,7 @@
 /* spec.c — parser of the lab spec format (one directive per line; see README.md (section "The lab")). */
 #include "lab/spec.h"
 
+#include "io/instream.h"
 #include "cli/args.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "lab/org.h"
 #include "lab/spec_ext.h"
@@ -550,57 +552,43 @@ bool spec_parse_text(const char *text, const char *name, struct lab_spec *spec, 
     return validate(&ps);
 }
 
+#define SPEC_MAX_BYTES (1u << 20)
+
 bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
     /* a bare name that is not here may be one of the specs installed with the tool */
     static char installed[PATH_MAX];
-    if (!f && errno == ENOENT && !strchr(path, '/')) {
+    if (strcmp(path, "-") != 0 && !strchr(path, '/') && access(path, F_OK) != 0 && errno == ENOENT) {
         char name[NAME_MAX + 8];
         snprintf(name, sizeof name, "lab/%s", path);
-        if (datadir_find(name, installed, sizeof installed) && (f = fopen(installed, "r")))
-            path = installed;
-        else {
+        if (!datadir_find(name, installed, sizeof installed)) {
             snprintf(err, errlen, "%s: no such file here, nor lab/%s in the data directories", path, path);
             return false;
         }
+        path = installed;
     }
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    /* Every input, not only regular files, stops at 1 MiB: /dev/urandom or
+     * an endless pipe must not grow the parser. */
+    FILE *f = instream_open_limited(path, SPEC_MAX_BYTES, err, errlen);
+    if (!f)
         return false;
-    }
-    char *buf = NULL;
-    size_t cap = 0, len = 0;
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + got + 1 > cap) {
-            cap = (len + got + 1) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: out of memory", path);
-                return false;
-            }
-            buf = nb;
-        }
-        memcpy(buf + len, chunk, got);
-        len += got;
-    }
-    bool read_error = ferror(f);
-    fclose(f);
-    if (read_error || len > (1u << 20)) {
-        free(buf);
-        snprintf(err, errlen, "%s: unreadable or larger than 1 MiB", path);
-        return false;
-    }
+    char *buf = malloc(SPEC_MAX_BYTES + 1);
     if (!buf) {
-        buf = malloc(1);
-        if (!buf) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            return false;
-        }
+        instream_close(f, NULL, 0);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return false;
+    }
+    size_t len = 0, got;
+    while (len <= SPEC_MAX_BYTES && (got = fread(buf + len, 1, SPEC_MAX_BYTES + 1 - len, f)) > 0)
+        len += got;
+    if (instream_close(f, err, errlen) != 0) {
+        free(buf);
+        return false;
+    }
+    if (len > SPEC_MAX_BYTES) {
+        free(buf);
+        snprintf(err, errlen, "%s: larger than %u bytes (refused)", path, SPEC_MAX_BYTES);
+        return false;
     }
     buf[len] = 0;
     bool ok = spec_parse_text(buf, path, spec, err, errlen);

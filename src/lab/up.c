@@ -19,6 +19,7 @@
 #include "lab/nginx.h"
 #include "lab/population.h"
 #include "lab/sys.h"
+#include "lab/teardown.h"
 #include "lab/org.h"   /* org stages: list each org prefix once */
 
 enum ns_role { NS_VANTAGE, NS_ROUTER, NS_BRIDGE, NS_SITE, NS_HOST };
@@ -39,6 +40,7 @@ struct plan {
     size_t n_blocks;
     char *err;
     size_t errlen;
+    struct lab_members members; /* what exists of the lab so far: torn down on failure or signal */
 };
 
 static bool failf(struct plan *p, const char *fmt, ...)
@@ -682,6 +684,11 @@ static pid_t start_daemon(struct plan *p, const struct duty *duties, size_t n)
         return failf(p, "fork: %s", strerror(errno)), -1;
     }
     if (pid == 0) {
+        lab_signals_default(); /* `lab down` stops the daemon with SIGTERM */
+        /* until it is ready, the daemon dies with `lab up` (even by SIGKILL) */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(1);
         close(ready[0]);
         setsid();
         prctl(PR_SET_NAME, "mpc-lab-daemon");
@@ -694,6 +701,10 @@ static pid_t start_daemon(struct plan *p, const struct duty *duties, size_t n)
         _exit(lab_daemon_run(duties, n, p->spec->seed, ns_name(p, NS_ROUTER, 1), ready[1]));
     }
     close(ready[1]);
+    p->members.pids[0] = pid;
+    p->members.n_pids = 1;
+    char ignored[256];
+    lab_state_building(p->name, &p->members, ignored, sizeof ignored);
     char msg[512] = "";
     size_t got = 0;
     struct pollfd pf = {ready[0], POLLIN, 0};
@@ -710,6 +721,7 @@ static pid_t start_daemon(struct plan *p, const struct duty *duties, size_t n)
     if (strncmp(msg, "ok\n", 3) != 0) {
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        p->members.n_pids = 0;
         char *nl = strchr(msg, '\n');
         if (nl)
             *nl = 0;
@@ -784,7 +796,7 @@ static bool write_state(struct plan *p, pid_t daemon, char **state)
         return false;
 
     struct textbuf st = {0};
-    tb_printf(&st, "LAB_NAME=%s\n", p->name);
+    tb_printf(&st, "LAB_NAME=%s\nLAB_STATUS=up\n", p->name);
     tb_printf(&st, "VANTAGE_NS=%s\n", ns_name(p, NS_VANTAGE, 0));
     tb_printf(&st, "VANTAGE_IF=%s\n", IF_VANTAGE);
     infra_vantage(s, AF_INET, &a);
@@ -894,24 +906,35 @@ static bool start_nginx(struct plan *p)
 
 /* ------------------------------------------------------------------- up */
 
+/* A signal came: stop building (lab_up then removes what exists). */
+static bool interrupted(struct plan *p)
+{
+    int sig = lab_interrupted();
+    if (sig)
+        failf(p, "interrupted by %s: everything built was removed", strsignal(sig));
+    return sig != 0;
+}
+
 static bool build(struct plan *p, char **state)
 {
+    if (interrupted(p))
+        return false;
     struct textbuf tb = {0};
     for (size_t i = 0; i < p->n_ns; i++)
         tb_printf(&tb, "netns add %s\n", p->ns[i].name);
     int rc = run_batch(p, "namespaces", &tb);
     tb_free(&tb);
-    if (rc != 0)
+    if (rc != 0 || interrupted(p))
         return false;
     for (size_t i = 0; i < p->n_ns; i++) {
         if (sys_enter_netns(p->ns[i].name) != 0)
             return failf(p, "setns %s: %s", p->ns[i].name, strerror(errno));
         bool ok = ns_sysctls(p, &p->ns[i]);
         sys_leave_netns();
-        if (!ok)
+        if (!ok || interrupted(p))
             return false;
     }
-    if (!create_links(p))
+    if (!create_links(p) || interrupted(p))
         return false;
     for (size_t i = 0; i < p->n_ns; i++) {
         char ifs[SPEC_MAX_PROFILES + 2][8];
@@ -921,17 +944,30 @@ static bool build(struct plan *p, char **state)
         bool ok = configure_ns(p, &p->ns[i], ifs, &n_ifs) && firewall_ns(p, &p->ns[i]) &&
                   offloads_off(p, &p->ns[i], ifs, n_ifs);
         sys_leave_netns();
-        if (!ok)
+        if (!ok || interrupted(p))
             return false;
     }
     struct duty duties[LAB_MAX_NS * 2];
     size_t n_duties = plan_duties(p, duties);
     pid_t daemon = 0;
-    if (n_duties > 0 && (daemon = start_daemon(p, duties, n_duties)) < 0)
+    if (n_duties > 0 && (daemon = start_daemon(p, duties, n_duties)) < 0) {
+        interrupted(p); /* a signal explains the failed start better */
         return false;
-    if (lab_nginx_wanted(p->spec) && !start_nginx(p))
+    }
+    if (interrupted(p))
         return false;
-    return write_state(p, daemon, state);
+    if (lab_nginx_wanted(p->spec) && !start_nginx(p)) {
+        interrupted(p);
+        return false;
+    }
+    if (interrupted(p) || !write_state(p, daemon, state))
+        return false;
+    if (interrupted(p)) { /* came while the state was written */
+        free(*state);
+        *state = NULL;
+        return false;
+    }
+    return true;
 }
 
 int lab_up(const struct lab_spec *spec, const struct lab_up_opts *o, char **state, char *err, size_t errlen)
@@ -958,12 +994,29 @@ int lab_up(const struct lab_spec *spec, const struct lab_up_opts *o, char **stat
             free(p);
             return -1;
         }
-    if (ok)
-        ok = build(p, state);
+    if (!ok) {
+        free(p->blocks);
+        free(p);
+        return -1;
+    }
+    /* From here on a signal only raises a flag; what exists is listed in the
+     * state file before it is made, so a failure, a signal or even SIGKILL
+     * leaves a lab that is removed exactly (lab_teardown / lab down). */
+    for (size_t i = 0; i < p->n_ns && i < LAB_TEARDOWN_MAX_NS; i++)
+        snprintf(p->members.ns[p->members.n_ns++], LAB_NS_NAME_LEN, "%s", p->ns[i].name);
+    lab_signals_catch();
+    if (lab_state_claim(o->name, &p->members, err, errlen) != 0) {
+        lab_signals_restore();
+        free(p->blocks);
+        free(p);
+        return -1;
+    }
+    ok = build(p, state);
     if (!ok) {
         char ignored[256];
-        lab_down(o->name, ignored, sizeof ignored);
+        lab_teardown(o->name, &p->members, ignored, sizeof ignored);
     }
+    lab_signals_restore();
     free(p->blocks);
     free(p);
     return ok ? 0 : -1;

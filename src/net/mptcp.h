@@ -199,5 +199,7 @@ static inline unsigned key_hamming(uint64_t key) { return (unsigned)__builtin_po
  * IDSN = least significant 64 bits. */
 uint32_t mptcp_token(int version, uint64_t key);
 uint64_t mptcp_idsn(int version, uint64_t key);
+/* Both from one hash (the passive analyser derives both for every key). */
+void mptcp_key_derive(int version, uint64_t key, uint32_t *token, uint64_t *idsn);
 
 #endif

@@ -87,7 +87,7 @@ static void finish_conn(struct analyzer *a, struct mptcp_conn *c)
         }
     }
     mptcp_conn_retire(a->conns, c);
-    mptcp_conn_free(c);
+    mptcp_conn_free(a->conns, c);
 }
 
 /* ---- MPTCP state ---- */
@@ -275,7 +275,7 @@ void analyzer_packet(struct analyzer *a, int link, const struct capture_pkt *p)
         s->last_us = p->ts_usec;
     if (p->ts_usec > a->now_us)
         a->now_us = p->ts_usec;
-    if (++a->since_expire >= EXPIRE_EVERY) {
+    if (++a->since_expire >= (a->cfg.expire_every ? a->cfg.expire_every : EXPIRE_EVERY)) {
         a->since_expire = 0;
         flow_table_expire(a->flows, a->now_us);
     }
@@ -385,7 +385,9 @@ static double wall_now(void)
 int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_fn progress, void *pctx)
 {
     char err[512];
-    struct capture *cap = capture_open(path, err, sizeof err);
+    struct capture *cap = NULL;
+    if (!input_order_take(a->cfg.inputs, path, &cap, err, sizeof err))
+        cap = capture_open(path, err, sizeof err);
     if (!cap) {
         a->stats.error = true;
         a->stats.skipped[SKIP_READ_ERROR]++;
@@ -437,8 +439,22 @@ int analyzer_read_file(struct analyzer *a, const char *path, analyzer_progress_f
 struct trace_stats *analyzer_finish(struct analyzer *a)
 {
     if (!a->finished) {
+        mptcp_conn_table_closing(a->conns);
         flow_table_flush(a->flows);
         trace_stats_finish(&a->stats);
+        if (a->cfg.totals) {
+            if (a->cfg.totals_lock)
+                pthread_mutex_lock(a->cfg.totals_lock);
+            trace_stats_merge(a->cfg.totals, &a->stats);
+            if (a->cfg.totals_lock)
+                pthread_mutex_unlock(a->cfg.totals_lock);
+        }
+        trace_stats_compact(&a->stats, a->cfg.top_apps);
+        /* a series keeps every finished trace: nothing per flow may stay */
+        flow_table_free(a->flows);
+        mptcp_conn_table_free(a->conns);
+        a->flows = NULL;
+        a->conns = NULL;
         a->finished = true;
     }
     return &a->stats;
@@ -450,9 +466,8 @@ void analyzer_free(struct analyzer *a)
 {
     if (!a)
         return;
-    if (a->flows) {
+    if (a->flows)
         flow_table_free(a->flows); /* evicts what is left: connections finish too */
-    }
     mptcp_conn_table_free(a->conns);
     trace_stats_free(&a->stats);
     free(a);

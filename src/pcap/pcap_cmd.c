@@ -15,6 +15,7 @@
 #include "io/outfile.h"
 #include "pcap/analyzer.h"
 #include "pcap/app_ports.h"
+#include "pcap/input_order.h"
 #include "pcap/pcap_csv.h"
 #include "pcap/pcap_options.h"
 #include "pcap/pcap_report.h"
@@ -91,41 +92,6 @@ static void *worker(void *arg)
     }
 }
 
-struct file_time {
-    const char *path;
-    uint64_t first_us;
-    size_t order;
-};
-
-static int cmp_file_time(const void *x, const void *y)
-{
-    const struct file_time *a = x, *b = y;
-    if (a->first_us != b->first_us)
-        return a->first_us < b->first_us ? -1 : 1;
-    return a->order < b->order ? -1 : a->order > b->order;
-}
-
-/* Orders files by their first packet's timestamp (unreadable ones keep their place at the end). */
-static void sort_by_time(const char **files, size_t n)
-{
-    struct file_time *ft = calloc(n, sizeof *ft);
-    if (!ft)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        ft[i] = (struct file_time){files[i], UINT64_MAX, i};
-        char err[256];
-        struct capture *c = capture_open(files[i], err, sizeof err);
-        struct capture_pkt p;
-        if (c && capture_next(c, &p) == 1)
-            ft[i].first_us = p.ts_usec;
-        capture_close(c);
-    }
-    qsort(ft, n, sizeof *ft, cmp_file_time);
-    for (size_t i = 0; i < n; i++)
-        files[i] = ft[i].path;
-    free(ft);
-}
-
 /* Turns the signal flag (set by the handler) into the workers' stop flag. */
 static void *watch_signals(void *arg)
 {
@@ -166,8 +132,15 @@ int cmd_pcap(int argc, char **argv)
     }
     for (size_t i = 0; i < n_files; i++)
         files[i] = a.files[i];
-    if (a.sort && n_files > 1)
-        sort_by_time(files, n_files);
+    struct input_order *inputs = NULL;
+    char order_err[256];
+    int order_rc = input_order_open(&inputs, files, n_files, a.sort, order_err, sizeof order_err);
+    if (order_rc != 0) {
+        fprintf(stderr, "mpcensus pcap: %s\n", order_err);
+        free(files);
+        app_ports_free(apps);
+        return order_rc;
+    }
 
     int status = 0;
     char err[640];
@@ -186,6 +159,10 @@ int cmd_pcap(int argc, char **argv)
 
     struct run r = {.progress = a.progress, .quiet = a.quiet};
     pthread_mutex_init(&r.err_lock, NULL);
+    /* each trace is merged into the totals as it finishes, then shrunk to its report figures */
+    struct trace_stats totals;
+    bool have_totals = trace_stats_init(&totals);
+    pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
     atomic_init(&r.stop, false);
     r.cfg = (struct analyzer_cfg){.min_packets = a.min_packets,
                                   .idle_timeout_us = (uint64_t)(a.idle_timeout * 1e6),
@@ -194,11 +171,17 @@ int cmd_pcap(int argc, char **argv)
                                   .flows_csv = flows_csv,
                                   .conns_csv = conns_csv,
                                   .apps = apps,
-                                  .stop = &r.stop};
+                                  .stop = &r.stop,
+                                  .inputs = inputs,
+                                  .top_apps = (size_t)a.top_apps,
+                                  .totals = have_totals ? &totals : NULL,
+                                  .totals_lock = &totals_lock};
     r.n_jobs = a.concat ? 1 : n_files;
     r.jobs = calloc(r.n_jobs, sizeof *r.jobs);
     if (!r.jobs) {
         status = 1;
+        if (have_totals)
+            trace_stats_free(&totals);
         goto done_files;
     }
     for (size_t i = 0; i < r.n_jobs; i++) {
@@ -225,8 +208,6 @@ int cmd_pcap(int argc, char **argv)
     interrupt_restore();
 
     struct report_trace *rt = calloc(r.n_jobs, sizeof *rt);
-    struct trace_stats totals;
-    bool have_totals = trace_stats_init(&totals);
     for (size_t i = 0; rt && i < r.n_jobs; i++) {
         struct trace_job *j = &r.jobs[i];
         if (!j->stats) {
@@ -239,12 +220,12 @@ int cmd_pcap(int argc, char **argv)
         rt[i] = (struct report_trace){j->files[0], j->files, j->n_files, j->stats};
         if (j->stats->error)
             status = 1;
-        if (have_totals)
-            trace_stats_merge(&totals, j->stats);
     }
     if (rt) {
-        if (have_totals)
+        if (have_totals) {
             trace_stats_finish(&totals);
+            trace_stats_compact(&totals, (size_t)a.top_apps);
+        }
         size_t n_ok = 0;
         for (size_t i = 0; i < r.n_jobs; i++)
             if (rt[i].stats)
@@ -284,6 +265,7 @@ done_files:
     }
     close_csv(flows_csv, &status);
     close_csv(conns_csv, &status);
+    input_order_free(inputs);
     free(files);
     app_ports_free(apps);
     return status;

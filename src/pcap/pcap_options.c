@@ -75,7 +75,8 @@ static const struct arg_cmd cmd = {
     .synopsis = "[options] FILE...",
     .description =
         "Passive MPTCP traffic-share analysis of pcap/pcapng traces, plain or compressed with gzip, zstd or xz "
-        "(read and decompressed in a second thread; FILE - reads an uncompressed capture from stdin). Every TCP "
+        "(told by the first bytes, read and decompressed in a second thread; FILE - is standard input, given once; "
+        "FIFOs work too, compressed or not: each input is read exactly once). Every TCP "
         "flow (5-tuple, both directions) is tracked; a flow is MPTCP when its handshake carries MP_CAPABLE (version "
         "from the option); MP_JOIN subflows are linked to their connection through the token (SHA-1 of the key for "
         "v0, SHA-256 for v1); flows showing MPTCP options without a handshake count as mptcp-midstream. Bytes are "

@@ -30,46 +30,23 @@ static void top_json(struct json *j, const struct top_entry *e, size_t n, const 
     json_arr_end(j);
 }
 
-struct port_rank {
-    uint32_t port;
-    uint64_t key;
-};
-
-static int cmp_rank(const void *x, const void *y)
+/* The top ports (rows chosen by trace_stats_compact), at most top. */
+static void apps_json(struct json *j, const struct port_row *r, size_t n, const struct app_ports *apps, size_t top)
 {
-    const struct port_rank *a = x, *b = y;
-    return a->key < b->key ? 1 : a->key > b->key ? -1 : (a->port > b->port) - (a->port < b->port);
-}
-
-/* Top ports by key (mptcp: MPTCP bytes; else all TCP bytes). */
-static void apps_json(struct json *j, const struct port_counts *pc, const struct app_ports *apps, size_t top,
-                      bool mptcp)
-{
-    struct port_rank *r = malloc(65536 * sizeof *r);
-    size_t n = 0;
-    if (r && pc)
-        for (uint32_t p = 0; p < 65536; p++) {
-            uint64_t k = mptcp ? pc->mptcp_bytes[p] : pc->tcp_bytes[p];
-            if (k || (mptcp ? pc->mptcp_conns[p] : pc->tcp_flows[p]))
-                r[n++] = (struct port_rank){p, k};
-        }
-    if (r)
-        qsort(r, n, sizeof *r, cmp_rank);
     json_arr_begin(j, JSON_MULTILINE);
     for (size_t i = 0; i < n && i < top; i++) {
-        uint32_t p = r[i].port;
+        uint16_t p = (uint16_t)r[i].port;
         json_obj_begin(j, JSON_SPACED);
         json_kv_u64(j, "port", p);
-        json_kv_str(j, "service", app_ports_iana(apps, (uint16_t)p));
-        json_kv_str(j, "apple_service", app_ports_apple(apps, (uint16_t)p));
-        json_kv_u64(j, "tcp_flows", pc->tcp_flows[p]);
-        json_kv_u64(j, "tcp_bytes", pc->tcp_bytes[p]);
-        json_kv_u64(j, "mptcp_connections", pc->mptcp_conns[p]);
-        json_kv_u64(j, "mptcp_bytes", pc->mptcp_bytes[p]);
+        json_kv_str(j, "service", app_ports_iana(apps, p));
+        json_kv_str(j, "apple_service", app_ports_apple(apps, p));
+        json_kv_u64(j, "tcp_flows", r[i].tcp_flows);
+        json_kv_u64(j, "tcp_bytes", r[i].tcp_bytes);
+        json_kv_u64(j, "mptcp_connections", r[i].mptcp_conns);
+        json_kv_u64(j, "mptcp_bytes", r[i].mptcp_bytes);
         json_obj_end(j);
     }
     json_arr_end(j);
-    free(r);
 }
 
 /* The counts of one trace or of the series total (members of an open object). */
@@ -123,9 +100,9 @@ static void fields_json(struct json *j, const struct trace_stats *s, const struc
     json_key(j, "largest_mptcp_connections");
     top_json(j, s->top_conns, s->n_top_conns, apps, true);
     json_key(j, "applications");
-    apps_json(j, s->ports, apps, top_apps, false);
+    apps_json(j, s->apps, s->n_apps, apps, top_apps);
     json_key(j, "mptcp_applications");
-    apps_json(j, s->ports, apps, top_apps, true);
+    apps_json(j, s->mptcp_apps, s->n_mptcp_apps, apps, top_apps);
 }
 
 void report_trace_json(struct json *j, const struct report_trace *t, const struct app_ports *apps, size_t top_apps)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "net/packet.h"
 #include "pcap/flow_table.h"
+#include "pcap/size_dist.h"
 
 #define TRACE_TOP_N 10
 
@@ -35,14 +36,21 @@ struct top_entry {
     unsigned subflows; /* connections only */
 };
 
-struct u64_vec {
-    uint64_t *v;
-    size_t n, cap;
+/* Per server port, while a trace is counted: 256 pages of 256 ports,
+ * allocated when a port of the page is first seen (8 KiB each), so a trace
+ * with a few services costs a few pages. */
+struct port_count {
+    uint64_t tcp_flows, tcp_bytes, mptcp_conns, mptcp_bytes;
+};
+struct port_counts {
+    struct port_count *page[256];
+    bool oom;              /* a page could not be allocated: its ports are not counted */
 };
 
-struct port_counts {
-    uint64_t tcp_flows[65536], tcp_bytes[65536];
-    uint64_t mptcp_conns[65536], mptcp_bytes[65536];
+/* One port of the "applications" lists kept after trace_stats_compact(). */
+struct port_row {
+    uint32_t port;
+    uint64_t tcp_flows, tcp_bytes, mptcp_conns, mptcp_bytes;
 };
 
 struct trace_stats {
@@ -63,10 +71,13 @@ struct trace_stats {
     uint64_t mptcp_unlinked_connections; /* groups of joins with a token never seen in MP_CAPABLE */
     uint64_t mptcp_fallbacks;            /* MP_CAPABLE SYN answered without MP_CAPABLE */
     uint64_t below_min_flows;            /* flows dropped by the filter */
-    struct u64_vec mptcp_flow_bytes;     /* for the concentration shares */
+    struct size_dist mptcp_flow_sizes;   /* for the concentration shares (bounded memory) */
     struct top_entry top_flows[TRACE_TOP_N], top_conns[TRACE_TOP_N];
     size_t n_top_flows, n_top_conns;
-    struct port_counts *ports;
+    struct port_counts *ports;           /* NULL after trace_stats_compact() */
+    /* after trace_stats_compact(): the top ports by all TCP bytes and by MPTCP bytes */
+    struct port_row *apps, *mptcp_apps;
+    size_t n_apps, n_mptcp_apps;
     /* derived by trace_stats_finish() */
     double flow_share, byte_share, top1_share, top5_share, top50pct_share;
 };
@@ -81,9 +92,16 @@ void trace_stats_add_conn(struct trace_stats *s, int version, unsigned subflows,
                           uint64_t ip_bytes, uint64_t first_us, uint64_t last_us, uint16_t port);
 /* Computes shares and concentration. */
 void trace_stats_finish(struct trace_stats *s);
+/* Keeps only what the report shows: the top_apps ports by TCP bytes and by
+ * MPTCP bytes (ties: lower port first); frees the per-port table and the flow
+ * sizes. A finished trace of a series then costs a few KB. false: out of memory. */
+bool trace_stats_compact(struct trace_stats *s, size_t top_apps);
+/* The counts of a port (NULL when none was counted, or after compaction). */
+const struct port_count *trace_stats_port(const struct trace_stats *s, uint16_t port);
 /* Share of the total held by the k largest of v (sorts v descending). */
 double concentration_share(uint64_t *v, size_t n, size_t k);
-/* Merges src into dst (series totals); concentration is recomputed from both vectors. */
+/* Merges src (not compacted) into dst (series totals). The result does not
+ * depend on the order of the merges. */
 bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src);
 
 /* Exponentially weighted moving average: out[i] = a*x[i] + (1-a)*out[i-1], out[0] = x[0]. */

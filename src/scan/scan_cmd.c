@@ -114,7 +114,7 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
     prefix_list_normalize(&targets);
     prefix_list_normalize(&block);
     struct refusal_log log = {0};
-    if (prefix_list_subtract(&targets, &block, allowed, print_refusal, &log) < 0) {
+    if (prefix_list_subtract_move(&targets, &block, allowed, print_refusal, &log) < 0) {
         fprintf(stderr, "mpcensus scan: out of memory\n");
         goto out;
     }
@@ -147,6 +147,11 @@ static bool first_target(const struct target_space *space, uint8_t family, struc
             target_space_get(space, space->iv[i].base * space->n_ports, out, &port, NULL);
             return true;
         }
+    if (family == 6 && space->n_one > 0) { /* the hitlist's single addresses, numbered after the ranges */
+        uint16_t port;
+        target_space_get(space, space->n_range_addrs * space->n_ports, out, &port, NULL);
+        return true;
+    }
     return false;
 }
 
@@ -213,7 +218,7 @@ static int scan_init(struct scan_session *s)
     pthread_mutex_init(&run->dryrun_lock, NULL);
     if (build_targets(cfg, &s->allowed, &s->meta) < 0)
         return 2;
-    if (s->allowed.n == 0) {
+    if (s->allowed.n == 0 && s->allowed.n_one == 0) {
         fprintf(stderr, "mpcensus scan: no targets left after the blocklist\n");
         return 2;
     }

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "net/hash.h"
+
 static unsigned addr_bits(int family) { return family == AF_INET6 ? 128 : 32; }
 
 static src_u128 to_u128(const struct ip_addr *a)
@@ -110,16 +112,6 @@ void source_pool_nth(const struct source_pool *p, src_u128 i, struct ip_addr *ou
     from_u128(p->family, to_u128(&p->r[lo].lo) + (i - p->start[lo]), out);
 }
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
 void source_pool_pick(const struct source_pool *p, uint64_t seed, const struct ip_addr *target, uint16_t port,
                       struct ip_addr *out)
 {
@@ -127,13 +119,13 @@ void source_pool_pick(const struct source_pool *p, uint64_t seed, const struct i
         *out = p->r[0].lo;
         return;
     }
-    uint64_t h = mix64(seed ^ 0x736f75726365ull);
+    uint64_t h = hash_mix64(seed ^ 0x736f75726365ull);
     for (size_t i = 0; i < ip_addr_len(target); i += 8) {
         uint64_t w;
         memcpy(&w, target->bytes + i, 8);   /* IPv4: the zero tail of bytes[] is part of the word */
-        h = mix64(h ^ w);
+        h = hash_mix64(h ^ w);
     }
-    h = mix64(h ^ port);
+    h = hash_mix64(h ^ port);
     source_pool_nth(p, (src_u128)h % p->size, out);
 }
 

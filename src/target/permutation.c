@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "net/hash.h"
+
 uint64_t perm_mulmod(uint64_t a, uint64_t b, uint64_t m)
 {
     return (uint64_t)((unsigned __int128)a * b % m);
@@ -59,10 +61,7 @@ bool perm_is_prime(uint64_t n)
 
 uint64_t perm_splitmix64(uint64_t *state)
 {
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return hash_mix64(*state += 0x9e3779b97f4a7c15ull);
 }
 
 static uint64_t gcd64(uint64_t a, uint64_t b)

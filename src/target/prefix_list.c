@@ -22,7 +22,121 @@ void prefix_list_free(struct prefix_list *l)
         free(l->strings[i]);
     free(l->strings);
     free(l->v);
+    free(l->one);
+    free(l->view);
     memset(l, 0, sizeof(*l));
+}
+
+static int add_one(struct prefix_list *l, u128 a)
+{
+    if (l->n_one == l->cap_one) {
+        /* 1.5x: a large realloc moves pages (mremap) rather than copying them */
+        size_t nc = l->cap_one ? l->cap_one + l->cap_one / 2 : 1024;
+        u128 *nv = realloc(l->one, nc * sizeof(*nv));
+        if (!nv)
+            return -1;
+        l->one = nv;
+        l->cap_one = nc;
+    }
+    l->one[l->n_one++] = a;
+    l->normalized = false;
+    return 0;
+}
+
+/* --- in-place sort of addresses (qsort would allocate a copy of them) --- */
+
+static void swap_u128(u128 *a, u128 *b)
+{
+    u128 t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static void sift_down(u128 *a, size_t root, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * root + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && a[c + 1] > a[c])
+            c++;
+        if (a[root] >= a[c])
+            return;
+        swap_u128(&a[root], &a[c]);
+        root = c;
+    }
+}
+
+static void heap_sort(u128 *a, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(a, i, n);
+    for (size_t end = n; end-- > 1;) {
+        swap_u128(&a[0], &a[end]);
+        sift_down(a, 0, end);
+    }
+}
+
+/* Introsort: quicksort (median of three, Hoare partition), heapsort when the
+ * recursion gets deep, insertion sort for short runs. */
+static void intro_sort(u128 *a, size_t n, int depth)
+{
+    while (n > 16) {
+        if (depth-- <= 0) {
+            heap_sort(a, n);
+            return;
+        }
+        size_t m = n / 2;
+        if (a[m] < a[0])
+            swap_u128(&a[m], &a[0]);
+        if (a[n - 1] < a[0])
+            swap_u128(&a[n - 1], &a[0]);
+        if (a[n - 1] < a[m])
+            swap_u128(&a[n - 1], &a[m]);
+        swap_u128(&a[0], &a[m]); /* the median leads: Hoare then splits inside [0, n-1) */
+        u128 p = a[0];
+        size_t i = 0, j = n;
+        for (;;) {
+            while (a[i] < p)
+                i++;
+            do
+                j--;
+            while (a[j] > p);
+            if (i >= j)
+                break;
+            swap_u128(&a[i], &a[j]);
+            i++;
+        }
+        size_t left = j + 1; /* [0, left) <= p <= [left, n) */
+        if (left < n - left) {
+            intro_sort(a, left, depth);
+            a += left;
+            n -= left;
+        } else {
+            intro_sort(a + left, n - left, depth);
+            n = left;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        u128 x = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > x; j--)
+            a[j] = a[j - 1];
+        a[j] = x;
+    }
+}
+
+static void sort_addresses(u128 *a, size_t n)
+{
+    size_t i = 1;
+    while (i < n && a[i - 1] <= a[i])
+        i++;
+    if (i >= n)
+        return; /* hitlists are often sorted already */
+    int depth = 0;
+    for (size_t k = n; k; k >>= 1)
+        depth += 2;
+    intro_sort(a, n, depth);
 }
 
 static u128 mask_of(uint8_t family, unsigned plen)
@@ -141,12 +255,24 @@ int prefix_list_load_file(struct prefix_list *l, const char *path, char *err, si
             p++;
         if (!*p)
             continue;
-        char rbuf[512];
-        snprintf(rbuf, sizeof(rbuf), "%s:%u%s%s", path, lineno, reason && *reason ? " " : "",
-                 reason && *reason ? reason : "");
         char perr[200];
-        if (prefix_list_add_text(l, p, rbuf, perr, sizeof(perr)) < 0) {
+        struct prefix_entry e;
+        if (!prefix_parse(p, &e, perr, sizeof(perr))) {
             snprintf(err, errlen, "%s:%u: %s", path, lineno, perr);
+            rc = -1;
+            break;
+        }
+        int added;
+        if (e.family == 6 && e.plen == 128 && !(reason && *reason)) {
+            added = add_one(l, e.lo); /* the compact form (see prefix_list.h) */
+        } else {
+            char rbuf[512];
+            snprintf(rbuf, sizeof(rbuf), "%s:%u%s%s", path, lineno, reason && *reason ? " " : "",
+                     reason && *reason ? reason : "");
+            added = prefix_list_add(l, &e, rbuf);
+        }
+        if (added < 0) {
+            snprintf(err, errlen, "%s: out of memory at line %u", path, lineno);
             rc = -1;
             break;
         }
@@ -244,7 +370,45 @@ void prefix_list_normalize(struct prefix_list *l)
         l->v[w++] = l->v[i];
     }
     l->n = w;
+    /* single addresses: sorted, unique, and none inside a range of v */
+    if (l->n_one) {
+        sort_addresses(l->one, l->n_one);
+        size_t k = 0, r = 0;
+        while (r < l->n && l->v[r].family != 6)
+            r++;
+        for (size_t i = 0; i < l->n_one; i++) {
+            u128 a = l->one[i];
+            if (k && l->one[k - 1] == a)
+                continue;
+            while (r < l->n && l->v[r].hi < a)
+                r++;
+            if (r < l->n && l->v[r].lo <= a)
+                continue;
+            l->one[k++] = a;
+        }
+        l->n_one = k;
+        if (!l->view)
+            l->view = calloc(1, sizeof(*l->view));
+    }
     l->normalized = true;
+}
+
+static const u128 *find_one(const u128 *v, size_t n, u128 a)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == a ? &v[lo] : NULL;
+}
+
+static struct prefix_entry single_entry(u128 a)
+{
+    return (struct prefix_entry){.lo = a, .hi = a, .reason = NULL, .family = 6, .plen = 128};
 }
 
 const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8_t family, u128 addr)
@@ -260,54 +424,138 @@ const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8
     }
     if (lo < l->n && l->v[lo].family == family && l->v[lo].lo <= addr && addr <= l->v[lo].hi)
         return &l->v[lo];
+    if (family == 6 && l->view && find_one(l->one, l->n_one, addr)) {
+        *l->view = single_entry(addr);
+        return l->view;
+    }
     return NULL;
 }
 
-int prefix_list_subtract(const struct prefix_list *targets, const struct prefix_list *block,
-                         struct prefix_list *out, prefix_excluded_fn fn, void *user)
+/* The blockers of a list in (family, lo) order: its ranges merged with its
+ * single addresses (disjoint after normalisation). Copyable by value. */
+struct blockers {
+    const struct prefix_list *l;
+    size_t iv, io;
+};
+
+/* Which source holds the next blocker: 1 the ranges, 2 the single addresses, 0 none. */
+static int blocker_src(const struct blockers *b)
 {
-    size_t j = 0;
+    const struct prefix_list *l = b->l;
+    bool has_v = b->iv < l->n, has_o = b->io < l->n_one;
+    if (has_v && (!has_o || l->v[b->iv].family < 6 || l->v[b->iv].lo < l->one[b->io]))
+        return 1;
+    return has_o ? 2 : 0;
+}
+
+static bool blocker_peek(const struct blockers *b, struct prefix_entry *out)
+{
+    switch (blocker_src(b)) {
+    case 1: *out = b->l->v[b->iv]; return true;
+    case 2: *out = single_entry(b->l->one[b->io]); return true;
+    default: return false;
+    }
+}
+
+static void blocker_next(struct blockers *b)
+{
+    int src = blocker_src(b);
+    b->iv += src == 1;
+    b->io += src == 2;
+}
+
+static bool before(const struct prefix_entry *b, uint8_t family, u128 a)
+{
+    return b->family < family || (b->family == family && b->hi < a);
+}
+
+/* move: the single addresses are filtered in place and handed to out. */
+static int subtract(struct prefix_list *targets, const struct prefix_list *block, struct prefix_list *out,
+                    prefix_excluded_fn fn, void *user, bool move)
+{
+    struct blockers j = {block, 0, 0};
+    struct prefix_entry b;
     for (size_t i = 0; i < targets->n; i++) {
         struct prefix_entry cur = targets->v[i];
         /* skip blockers that end before this range */
-        while (j < block->n && (block->v[j].family < cur.family ||
-                                (block->v[j].family == cur.family && block->v[j].hi < cur.lo)))
-            j++;
+        while (blocker_peek(&j, &b) && before(&b, cur.family, cur.lo))
+            blocker_next(&j);
         bool alive = true;
-        for (size_t k = j; alive && k < block->n && block->v[k].family == cur.family && block->v[k].lo <= cur.hi; k++) {
-            const struct prefix_entry *b = &block->v[k];
-            if (b->hi < cur.lo)
+        for (struct blockers k = j; alive && blocker_peek(&k, &b) && b.family == cur.family && b.lo <= cur.hi;
+             blocker_next(&k)) {
+            if (b.hi < cur.lo)
                 continue;
-            if (b->lo > cur.lo) {
+            if (b.lo > cur.lo) {
                 struct prefix_entry keep = cur;
-                keep.hi = b->lo - 1;
+                keep.hi = b.lo - 1;
                 keep.plen = 0xff;
                 if (prefix_list_add(out, &keep, NULL) < 0)
                     return -1;
             }
             struct prefix_entry cut = cur;
-            cut.lo = b->lo > cur.lo ? b->lo : cur.lo;
-            cut.hi = b->hi < cur.hi ? b->hi : cur.hi;
+            cut.lo = b.lo > cur.lo ? b.lo : cur.lo;
+            cut.hi = b.hi < cur.hi ? b.hi : cur.hi;
             cut.plen = 0xff;
             if (fn)
-                fn(user, &cut, b);
-            if (b->hi >= cur.hi)
+                fn(user, &cut, &b);
+            if (b.hi >= cur.hi)
                 alive = false;
             else {
-                cur.lo = b->hi + 1;
+                cur.lo = b.hi + 1;
                 cur.plen = 0xff;
             }
         }
         if (alive && prefix_list_add(out, &cur, NULL) < 0)
             return -1;
     }
+    /* single target addresses: kept unless a blocker holds them */
+    struct blockers k = {block, 0, 0};
+    size_t kept = 0;
+    for (size_t i = 0; i < targets->n_one; i++) {
+        u128 a = targets->one[i];
+        while (blocker_peek(&k, &b) && before(&b, 6, a))
+            blocker_next(&k);
+        if (blocker_peek(&k, &b) && b.family == 6 && b.lo <= a) {
+            if (fn) {
+                struct prefix_entry cut = single_entry(a);
+                fn(user, &cut, &b);
+            }
+            continue;
+        }
+        if (move)
+            targets->one[kept++] = a;
+        else if (add_one(out, a) < 0)
+            return -1;
+    }
+    if (move) {
+        free(out->one);
+        out->one = targets->one;
+        out->n_one = kept;
+        out->cap_one = targets->cap_one;
+        targets->one = NULL;
+        targets->n_one = targets->cap_one = 0;
+    }
+    if (out->n_one && !out->view && !(out->view = calloc(1, sizeof(*out->view))))
+        return -1;
     out->normalized = true;
     return 0;
 }
 
+int prefix_list_subtract(const struct prefix_list *targets, const struct prefix_list *block,
+                         struct prefix_list *out, prefix_excluded_fn fn, void *user)
+{
+    return subtract((struct prefix_list *)targets, block, out, fn, user, false); /* targets is only read */
+}
+
+int prefix_list_subtract_move(struct prefix_list *targets, const struct prefix_list *block, struct prefix_list *out,
+                              prefix_excluded_fn fn, void *user)
+{
+    return subtract(targets, block, out, fn, user, true);
+}
+
 uint64_t prefix_list_count(const struct prefix_list *l)
 {
-    u128 total = 0;
+    u128 total = l->n_one;
     for (size_t i = 0; i < l->n; i++) {
         total += l->v[i].hi - l->v[i].lo + 1;   /* ::/0 wraps to 0: treat as huge */
         if (l->v[i].hi - l->v[i].lo + 1 == 0 || total > UINT64_MAX)

@@ -11,18 +11,30 @@ typedef unsigned __int128 u128;
 /* An inclusive address range of one family. IPv4 addresses are the 32-bit
  * value (host order) in the low bits; IPv6 the full 128 bits. */
 struct prefix_entry {
-    uint8_t family;        /* 4 or 6 */
-    uint8_t plen;          /* prefix length as written (informational) */
     u128 lo, hi;
     const char *reason;    /* why it is listed (comment / built-in name); owned by the list */
+    uint8_t family;        /* 4 or 6 */
+    uint8_t plen;          /* prefix length as written (informational) */
 };
 
+/*
+ * Memory: a hitlist is mostly single IPv6 addresses. Those read from a file
+ * without a comment are kept apart in `one`, 16 bytes each, without a
+ * reason (a refusal they cause names "blocklist"); everything else is a
+ * 48-byte entry of v (plus its reason text, "FILE:LINE comment"). Sorting is
+ * in place, so loading, normalising and subtracting a blocklist need about
+ * 16 bytes per address of such a hitlist.
+ */
 struct prefix_list {
     struct prefix_entry *v;
     size_t n, cap;
+    u128 *one;             /* IPv6 single addresses from files (see above) */
+    size_t n_one, cap_one;
+    struct prefix_entry *view; /* lookup()'s answer for an address of `one` */
     char **strings;        /* owned reason strings */
     size_t n_strings;
-    bool normalized;       /* sorted by (family, lo), disjoint, adjacent ranges merged */
+    bool normalized;       /* sorted by (family, lo), disjoint, adjacent ranges merged; `one`
+                              sorted, without duplicates and outside v */
 };
 
 void prefix_list_init(struct prefix_list *l);
@@ -47,16 +59,23 @@ int prefix_list_add_iana_special(struct prefix_list *l);
 /* Sorts and merges overlapping/adjacent ranges of the same family (the
  * first entry's reason is kept). Required before lookup/subtract. */
 void prefix_list_normalize(struct prefix_list *l);
-/* The entry containing addr (normalized list), or NULL. */
+/* The entry containing addr (normalized list), or NULL. For an address of
+ * `one` the entry is the list's one view, valid until the next lookup (so
+ * not thread-safe). */
 const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8_t family, u128 addr);
 
 /* Called for every part of a target range removed by a blocklist entry. */
 typedef void (*prefix_excluded_fn)(void *user, const struct prefix_entry *target_part,
                                    const struct prefix_entry *blocker);
 /* out = targets minus block (both normalized); out must be initialised and
- * empty. Reports each removed piece through fn (may be NULL). */
+ * empty. Reports each removed piece through fn (may be NULL): the pieces of
+ * ranges first, in address order, then the single addresses of `one`. */
 int prefix_list_subtract(const struct prefix_list *targets, const struct prefix_list *block,
                          struct prefix_list *out, prefix_excluded_fn fn, void *user);
+/* The same, but the single addresses move from targets to out instead of
+ * being copied (targets keeps its ranges; no second copy of a hitlist). */
+int prefix_list_subtract_move(struct prefix_list *targets, const struct prefix_list *block, struct prefix_list *out,
+                              prefix_excluded_fn fn, void *user);
 
 /* Number of addresses in a normalized list (saturates at UINT64_MAX). */
 uint64_t prefix_list_count(const struct prefix_list *l);

@@ -46,6 +46,15 @@ int target_space_init(struct target_space *ts, const struct prefix_list *allowed
         total += size;
     }
     ts->n_iv = allowed->n;
+    ts->n_range_addrs = (uint64_t)total;
+    ts->one = allowed->one;
+    ts->n_one = allowed->n_one;
+    total += allowed->n_one;
+    if (total > ((u128)1 << 60)) {
+        snprintf(err, errlen, "target set too large (more than 2^60 addresses)");
+        target_space_free(ts);
+        return -1;
+    }
     ts->n_addrs = (uint64_t)total;
     if (total * n_ports > ((u128)1 << 62)) {
         snprintf(err, errlen, "target space too large");
@@ -67,12 +76,28 @@ void target_space_free(struct target_space *ts)
 bool target_space_index(const struct target_space *ts, const struct ip_addr *addr, uint16_t port, uint64_t *index)
 {
     unsigned pi = ts->port_slot ? ts->port_slot[port] : TARGET_NO_PORT;
-    if (pi == TARGET_NO_PORT || ts->n_iv == 0)
+    if (pi == TARGET_NO_PORT)
         return false;
     uint8_t fam = addr->family == 10 ? 6 : 4;
     u128 x = 0;
     for (size_t b = 0; b < (fam == 4 ? 4u : 16u); b++)
         x = x << 8 | addr->bytes[b];
+    if (fam == 6 && ts->n_one) {
+        size_t lo = 0, hi = (size_t)ts->n_one;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (ts->one[mid] < x)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < ts->n_one && ts->one[lo] == x) {
+            *index = (ts->n_range_addrs + lo) * ts->n_ports + pi;
+            return true;
+        }
+    }
+    if (ts->n_iv == 0)
+        return false;
     /* intervals are sorted by (family, lo): find the last one <= (fam, x) */
     size_t lo = 0, hi = ts->n_iv;
     while (lo < hi) {
@@ -88,7 +113,7 @@ bool target_space_index(const struct target_space *ts, const struct ip_addr *add
     const struct target_interval *v = &ts->iv[lo - 1];
     if (v->family != fam)
         return false;
-    uint64_t end = lo < ts->n_iv ? ts->iv[lo].base : ts->n_addrs;
+    uint64_t end = lo < ts->n_iv ? ts->iv[lo].base : ts->n_range_addrs;
     u128 off = x - v->lo;
     if (off >= end - v->base)
         return false;

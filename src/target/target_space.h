@@ -16,10 +16,16 @@ struct target_interval {
 };
 
 /* Index i maps to address number i / n_ports and port number i % n_ports,
- * so the ports of one address are spread across the scan like any target. */
+ * so the ports of one address are spread across the scan like any target.
+ * Address numbers count the ranges first, then the list's single IPv6
+ * addresses (prefix_list `one`), which are used in place: the list given to
+ * target_space_init must outlive the space. */
 struct target_space {
     struct target_interval *iv;
     size_t n_iv;
+    uint64_t n_range_addrs;  /* addresses in the ranges of iv */
+    const u128 *one;         /* sorted single addresses, numbered from n_range_addrs */
+    uint64_t n_one;
     uint64_t n_addrs;
     uint16_t *ports;         /* n_ports ports (any number up to 65535: a census may scan them all) */
     unsigned n_ports;
@@ -28,7 +34,7 @@ struct target_space {
 };
 #define TARGET_NO_PORT 0xffff
 
-/* Builds the space from a normalized, blocklist-subtracted list; ports are
+/* Builds the space from a normalized, blocklist-subtracted list (kept in use, see above); ports are
  * distinct (1..65535 of them). */
 int target_space_init(struct target_space *ts, const struct prefix_list *allowed,
                       const uint16_t *ports, unsigned n_ports, char *err, size_t errlen);
@@ -40,17 +46,24 @@ static inline void target_space_get(const struct target_space *ts, uint64_t i, s
 {
     uint64_t a = ts->n_ports == 1 ? i : i / ts->n_ports;
     unsigned pi = ts->n_ports == 1 ? 0 : (unsigned)(i - a * ts->n_ports);
-    size_t lo = 0, hi = ts->n_iv;          /* last interval with base <= a */
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (ts->iv[mid].base <= a)
-            lo = mid;
-        else
-            hi = mid;
+    u128 x;
+    uint8_t family = 6;
+    if (a >= ts->n_range_addrs) {
+        x = ts->one[a - ts->n_range_addrs];
+    } else {
+        size_t lo = 0, hi = ts->n_iv;      /* last interval with base <= a */
+        while (hi - lo > 1) {
+            size_t mid = (lo + hi) / 2;
+            if (ts->iv[mid].base <= a)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const struct target_interval *v = &ts->iv[lo];
+        x = v->lo + (a - v->base);
+        family = v->family;
     }
-    const struct target_interval *v = &ts->iv[lo];
-    u128 x = v->lo + (a - v->base);
-    if (v->family == 4) {
+    if (family == 4) {
         uint32_t x4 = (uint32_t)x;
         addr->family = 2; /* AF_INET */
         addr->bytes[0] = (uint8_t)(x4 >> 24);

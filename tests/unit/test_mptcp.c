@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -606,9 +607,47 @@ static void tokens_match_openssl(void **state)
         assert_true(openssl_digest("sha1", keys[i], hex, sizeof hex));
         assert_int_equal(mptcp_token(0, keys[i]), hex_at(hex, 8));
         assert_true(mptcp_idsn(0, keys[i]) == hex_at(hex + 24, 16));
+        uint32_t tok;
+        uint64_t idsn;
+        mptcp_key_derive(0, keys[i], &tok, &idsn);
+        assert_true(tok == hex_at(hex, 8) && idsn == hex_at(hex + 24, 16));
+        assert_true(openssl_digest("sha256", keys[i], hex, sizeof hex));
+        mptcp_key_derive(1, keys[i], &tok, &idsn);
+        assert_true(tok == hex_at(hex, 8) && idsn == hex_at(hex + 48, 16));
         checked++;
     }
     print_message("%u keys checked against openssl dgst\n", checked);
+}
+
+/* mptcp_key_derive keeps a digest context per thread: from several threads
+ * at once (pcap -j), alternating versions, it equals the one-shot digests. */
+static void *derive_worker(void *arg)
+{
+    uint64_t seed = (uint64_t)(uintptr_t)arg, bad = 0;
+    for (uint64_t i = 0; i < 20000; i++) {
+        uint64_t key = (seed + i) * 0x9e3779b97f4a7c15ULL;
+        int v = (int)(i & 1);
+        uint32_t tok;
+        uint64_t idsn;
+        mptcp_key_derive(v, key, &tok, &idsn);
+        bad += tok != mptcp_token(v, key) || idsn != mptcp_idsn(v, key);
+    }
+    return (void *)(uintptr_t)bad;
+}
+
+static void key_derive_per_thread_equals_one_shot(void **state)
+{
+    (void)state;
+    pthread_t th[4];
+    for (uintptr_t i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, derive_worker, (void *)(i * 1000003)), 0);
+    uint64_t bad = (uint64_t)(uintptr_t)derive_worker((void *)(uintptr_t)77);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        assert_int_equal(pthread_join(th[i], &r), 0);
+        bad += (uint64_t)(uintptr_t)r;
+    }
+    assert_int_equal(bad, 0);
 }
 
 /* Values seen on the wire, decoded by tshark from the shared captures: the
@@ -646,6 +685,7 @@ int main(void)
         cmocka_unit_test(encode_needs_only_the_first_contract),
         cmocka_unit_test(tokens_match_openssl),
         cmocka_unit_test(tokens_match_real_connections),
+        cmocka_unit_test(key_derive_per_thread_equals_one_shot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

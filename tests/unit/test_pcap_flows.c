@@ -170,10 +170,60 @@ static void test_token_index(void **state)
     mptcp_conn_retire(t, c);
     assert_null(mptcp_conn_by_token(t, oracle_token(1, server_key), &side));
     assert_ptr_equal(mptcp_conn_by_token(t, oracle_token(0, client_key), &side), c0);
-    mptcp_conn_free(c);
+    mptcp_conn_free(t, c);
     mptcp_conn_retire(t, c0);
-    mptcp_conn_free(c0);
+    mptcp_conn_free(t, c0);
     assert_int_equal(mptcp_conn_count(t), 0);
+    mptcp_conn_table_free(t);
+}
+
+/* The growing token index against a plain array (the oracle), with tokens
+ * crowded into few values so that probe clusters, duplicates (newest wins)
+ * and backward-shift deletion are all exercised, through several grows. */
+static void test_token_index_random(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    struct mptcp_conn_table *t = mptcp_conn_table_new();
+    static struct mptcp_conn *conn[N];
+    static uint32_t tok[N];
+    static bool live[N];
+    uint64_t rnd = 88172645463325252ULL;
+#define NEXT() (rnd ^= rnd << 13, rnd ^= rnd >> 7, rnd ^= rnd << 17, rnd)
+    for (int i = 0; i < N; i++) {
+        conn[i] = mptcp_conn_create(t, false, -1);
+        assert_non_null(conn[i]);
+        tok[i] = (uint32_t)(NEXT() % 3000) * 65536u; /* many duplicates, equal low bits */
+        mptcp_conn_add_token(t, conn[i], 1, tok[i]);
+        live[i] = true;
+        if (i % 3 == 2) { /* retire a random live one */
+            int k = (int)(NEXT() % (uint64_t)(i + 1));
+            if (live[k]) {
+                mptcp_conn_retire(t, conn[k]);
+                live[k] = false;
+            }
+        }
+        if (i % 997 == 0 || i == N - 1)
+            for (int q = 0; q < 3000; q++) {
+                uint32_t want_tok = (uint32_t)q * 65536u;
+                struct mptcp_conn *want = NULL;
+                for (int j = 0; j <= i; j++) /* the newest live connection with that token */
+                    if (live[j] && tok[j] == want_tok)
+                        want = conn[j];
+                int side = -1;
+                assert_ptr_equal(mptcp_conn_by_token(t, want_tok, &side), want);
+                if (want)
+                    assert_int_equal(side, 1);
+            }
+    }
+#undef NEXT
+    for (int i = 0; i < N; i++)
+        if (live[i])
+            mptcp_conn_retire(t, conn[i]);
+    for (int q = 0; q < 3000; q++) {
+        int side;
+        assert_null(mptcp_conn_by_token(t, (uint32_t)q * 65536u, &side));
+    }
     mptcp_conn_table_free(t);
 }
 
@@ -184,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_lookup_and_eviction),
         cmocka_unit_test(test_dataflow_bytes),
         cmocka_unit_test(test_token_index),
+        cmocka_unit_test(test_token_index_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,55 @@ static void test_concentration(void **state)
     assert_float_equal(concentration_share(zero, 2, 1), 0.0, 1e-12);
 }
 
+static int cmp_u64_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Bounded concentration: exact while small, within 1/128 of the cut bucket
+ * beyond SIZE_DIST_EXACT values, top 1 and top 5 always exact; merging two
+ * halves equals adding everything to one. Oracle: the sorted values. */
+static void test_size_dist(void **state)
+{
+    (void)state;
+    enum { N = 3 * SIZE_DIST_EXACT };
+    uint64_t *v = malloc(N * sizeof *v);
+    assert_non_null(v);
+    struct size_dist all = {0}, a = {0}, b = {0};
+    uint64_t rnd = 2463534242ULL;
+    long double total = 0;
+    for (size_t i = 0; i < N; i++) {
+        rnd ^= rnd << 13; rnd ^= rnd >> 7; rnd ^= rnd << 17;
+        v[i] = 40 + (rnd % 1000) * (rnd % 1000) * (1 + rnd % 7); /* heavy-tailed, 40 B .. ~7 MB */
+        total += v[i];
+        size_dist_add(&all, v[i]);
+        size_dist_add(i % 2 ? &a : &b, v[i]);
+        if (i == 1000) { /* still exact */
+            uint64_t *c = malloc(1001 * sizeof *c);
+            memcpy(c, v, 1001 * sizeof *c);
+            assert_float_equal(size_dist_top_share(&all, 500), concentration_share(c, 1001, 500), 1e-12);
+            free(c);
+        }
+    }
+    assert_null(all.exact); /* histogram mode */
+    size_dist_merge(&a, &b);
+    qsort(v, N, sizeof *v, cmp_u64_desc);
+    for (size_t k = 1; k <= N; k = k * 3 + 1) {
+        long double top = 0;
+        for (size_t i = 0; i < k; i++)
+            top += v[i];
+        double want = (double)(top / total);
+        double got = size_dist_top_share(&all, k);
+        assert_float_equal(got, want, k <= SIZE_DIST_TOP ? 1e-12 : want / 128);
+        assert_float_equal(size_dist_top_share(&a, k), got, 1e-12);
+    }
+    size_dist_free(&all);
+    size_dist_free(&a);
+    size_dist_free(&b);
+    free(v);
+}
+
 static void test_ewma(void **state)
 {
     (void)state;
@@ -60,8 +109,15 @@ static void test_trace_counts(void **state)
     assert_float_equal(s.top1_share, 0.6, 1e-12);
     assert_float_equal(s.top50pct_share, 0.8, 1e-12); /* 2 of 3 flows */
     assert_int_equal(s.top_flows[0].bytes, 1000);
-    assert_int_equal(s.ports->mptcp_bytes[443], 800);
-    assert_int_equal(s.ports->tcp_flows[5223], 1);
+    assert_int_equal(trace_stats_port(&s, 443)->mptcp_bytes, 800);
+    assert_int_equal(trace_stats_port(&s, 5223)->tcp_flows, 1);
+    assert_null(trace_stats_port(&s, 80));
+    assert_true(trace_stats_compact(&s, 1));
+    assert_int_equal(s.n_apps, 1);
+    assert_int_equal(s.apps[0].port, 443); /* 1,800 TCP bytes against 200 on 5223 */
+    assert_int_equal(s.n_mptcp_apps, 1);
+    assert_int_equal(s.mptcp_apps[0].mptcp_bytes, 800);
+    assert_null(s.ports);
     trace_stats_free(&s);
 }
 
@@ -122,6 +178,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concentration),
+        cmocka_unit_test(test_size_dist),
         cmocka_unit_test(test_ewma),
         cmocka_unit_test(test_trace_counts),
         cmocka_unit_test(test_services_parse),

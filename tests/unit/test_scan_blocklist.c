@@ -236,6 +236,97 @@ static void test_target_space_roundtrip(void **state)
     prefix_list_free(&l);
 }
 
+static void count_cut(void *user, const struct prefix_entry *part, const struct prefix_entry *blocker)
+{
+    assert_int_equal(part->lo, part->hi);
+    assert_true(blocker->lo <= part->lo && part->hi <= blocker->hi);
+    (*(unsigned *)user)++;
+}
+
+/* Hitlist single addresses (the compact store): duplicates and addresses
+ * inside a listed prefix fold away, blockers of either kind remove them,
+ * the index space maps each remaining (address, port) once, both ways. */
+static void test_hitlist_singles(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_hitlistXXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    /* 300 singles, unsorted, with repeats; a prefix covering some; one commented single (a range entry) */
+    for (int i = 299; i >= 0; i--)
+        fprintf(f, "2001:db8:1::%x\n", i * 7);
+    fprintf(f, "2001:db8:1::7\n2001:db8:1::/120\n2001:db8:2::1 # with a reason\n198.18.0.1\n");
+    fclose(f);
+    struct prefix_list t, b, out, b2;
+    prefix_list_init(&t);
+    prefix_list_init(&b);
+    prefix_list_init(&out);
+    prefix_list_init(&b2);
+    char err[300];
+    assert_int_equal(prefix_list_load_file(&t, path, err, sizeof(err)), 0);
+    prefix_list_normalize(&t);
+    /* 300 singles; those below ::100 (i*7 < 256: i = 0..36) are inside the /120 */
+    assert_int_equal(t.n_one, 300 - 37);
+    assert_int_equal(prefix_list_count(&t), 263 + 256 + 1 + 1);
+    const struct prefix_entry *e = prefix_list_lookup(&t, 6, v6("2001:db8:1::7e0")); /* 0x7e0 = 288 * 7 */
+    assert_non_null(e);
+    assert_int_equal(e->plen, 128);
+    assert_null(prefix_list_lookup(&t, 6, v6("2001:db8:1::7e1")));
+    assert_non_null(strstr(prefix_list_lookup(&t, 6, v6("2001:db8:2::1"))->reason, "with a reason"));
+    /* blockers: a range over some singles, and single-address blockers from a file */
+    assert_int_equal(prefix_list_add_text(&b, "2001:db8:1::200/119", "r", err, sizeof(err)), 0); /* ::200-::3ff */
+    prefix_list_normalize(&b);
+    unlink(path);
+    char path2[] = "/tmp/test_hitlistXXXXXX";
+    fd = mkstemp(path2);
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    fprintf(f, "2001:db8:1::7e0\n2001:db8:1::10\n");
+    fclose(f);
+    assert_int_equal(prefix_list_load_file(&b2, path2, err, sizeof(err)), 0);
+    prefix_list_normalize(&b2);
+    unlink(path2);
+    unsigned cuts = 0;
+    assert_int_equal(prefix_list_subtract(&t, &b, &out, count_cut, &cuts), 0);
+    unsigned in_block = 0;
+    for (int i = 37; i < 300; i++)
+        in_block += i * 7 >= 0x200 && i * 7 <= 0x3ff;
+    assert_int_equal(out.n_one, 263 - in_block);
+    assert_int_equal(cuts, in_block); /* each blocked single reported */
+    struct prefix_list out2;
+    prefix_list_init(&out2);
+    assert_int_equal(prefix_list_subtract_move(&out, &b2, &out2, NULL, NULL), 0);
+    assert_null(out.one);
+    assert_int_equal(out2.n_one, 263 - in_block - 1);            /* ::7e0 blocked by a single */
+    assert_null(prefix_list_lookup(&out2, 6, v6("2001:db8:1::10"))); /* inside the /120: range cut */
+    assert_null(prefix_list_lookup(&out2, 6, v6("2001:db8:1::7e0")));
+    assert_int_equal(prefix_list_count(&out2), 263 - in_block - 1 + 255 + 1 + 1);
+    struct target_space ts;
+    uint16_t ports[] = {80, 443};
+    assert_int_equal(target_space_init(&ts, &out2, ports, 2, err, sizeof(err)), 0);
+    assert_int_equal(ts.n, prefix_list_count(&out2) * 2);
+    for (uint64_t i = 0; i < ts.n; i++) {
+        struct ip_addr a;
+        uint16_t port;
+        target_space_get(&ts, i, &a, &port, NULL);
+        uint8_t fam = a.family == AF_INET ? 4 : 6;
+        u128 x = 0;
+        for (int k = 0; k < (fam == 4 ? 4 : 16); k++)
+            x = x << 8 | a.bytes[k];
+        assert_non_null(prefix_list_lookup(&out2, fam, x));
+        uint64_t back;
+        assert_true(target_space_index(&ts, &a, port, &back));
+        assert_int_equal(back, i);
+    }
+    target_space_free(&ts);
+    prefix_list_free(&t);
+    prefix_list_free(&b);
+    prefix_list_free(&b2);
+    prefix_list_free(&out);
+    prefix_list_free(&out2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_default_blocklist),
         cmocka_unit_test(test_subtract_and_merge),
         cmocka_unit_test(test_target_space_roundtrip),
+        cmocka_unit_test(test_hitlist_singles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -459,6 +460,10 @@ static bool open_stream(struct capture *c, FILE *f, const char *path, char *err,
     c->stdio_buf = malloc(STDIO_BUF);
     if (c->stdio_buf)
         setvbuf(f, c->stdio_buf, _IOFBF, STDIO_BUF);
+    /* Only the thread that calls capture_next touches this stream (the ring's
+     * helper fills slots, never the FILE), so libpcap's two freads per packet
+     * need not take the stream lock: a quarter of a header-only trace's time. */
+    __fsetlocking(f, FSETLOCKING_BYCALLER);
     char pcap_err[PCAP_ERRBUF_SIZE];
     c->pcap = pcap_fopen_offline(f, pcap_err);
     if (!c->pcap) {

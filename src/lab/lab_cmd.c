@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/args.h"
 #include "io/outfile.h"
 #include "lab/lab.h"
 #include "lab/lab_options.h"
@@ -93,20 +92,13 @@ static int cmd_down(int argc, char **argv)
 
 int cmd_lab(int argc, char **argv)
 {
-    struct arg_sub subs[] = {
-        {"up", cmd_up, NULL},
-        {"down", cmd_down, NULL},
-        {"truth", cmd_lab_truth, NULL},
-        {"attribution", cmd_lab_attribution, NULL},
-        {"probe", cmd_lab_probe, NULL},
-        {NULL, NULL, NULL},
+    static const struct lab_subcommand subs[] = {
+        {"up", cmd_up},
+        {"down", cmd_down},
+        {"truth", cmd_lab_truth},
+        {"attribution", cmd_lab_attribution},
+        {"probe", cmd_lab_probe},
+        {NULL, NULL},
     };
-    /* each one line is its own table's summary */
-    for (struct arg_sub *s = subs; s->name; s++) {
-        const struct arg_cmd *c = lab_arg_cmd(s->name);
-        s->summary = c ? c->summary : "";
-    }
-    struct arg_cmd overview = *lab_arg_cmd(NULL);
-    overview.subs = subs;
-    return args_dispatch(&overview, argc, argv);
+    return lab_dispatch(subs, argc, argv);
 }

@@ -449,3 +449,18 @@ const struct arg_cmd *lab_arg_cmd(const char *sub)
         return lab_probe_arg_cmd();
     return NULL;
 }
+
+int lab_dispatch(const struct lab_subcommand *subs, int argc, char **argv)
+{
+    struct arg_sub table[8];
+    size_t n = 0;
+    for (; subs[n].name && n < sizeof table / sizeof table[0] - 1; n++) {
+        /* each one line is its own table's summary */
+        const struct arg_cmd *c = lab_arg_cmd(subs[n].name);
+        table[n] = (struct arg_sub){subs[n].name, subs[n].run, c ? c->summary : ""};
+    }
+    table[n] = (struct arg_sub){NULL, NULL, NULL};
+    struct arg_cmd overview = *lab_arg_cmd(NULL);
+    overview.subs = table;
+    return args_dispatch(&overview, argc, argv);
+}

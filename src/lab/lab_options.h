@@ -50,4 +50,13 @@ struct lab_attribution_args {
 };
 int lab_attribution_parse(int argc, char **argv, struct lab_attribution_args *a);
 
+/* One `lab` subcommand and the function that runs it. */
+struct lab_subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+/* Runs the subcommand argv[1] names (each one's summary from its table), or
+ * prints the overview for --help / no subcommand; the process exit status. */
+int lab_dispatch(const struct lab_subcommand *subs, int argc, char **argv);
+
 #endif

@@ -371,6 +371,7 @@ int report_build(const struct report_opts *o, struct report_result *res, char *e
     double t0 = now_s(), last_status = t0;
     memset(res, 0, sizeof *res);
     res->latest = -1;
+    snprintf(res->latest_text, sizeof res->latest_text, "none");
     if (make_dir(o->dir, err, errlen) < 0)
         return -1;
     struct report r;
@@ -391,6 +392,8 @@ int report_build(const struct report_opts *o, struct report_result *res, char *e
     if (r.latest == -2)
         goto out;
     res->latest = r.latest;
+    if (r.latest >= 0)
+        args_month_format(r.latest, res->latest_text, sizeof res->latest_text);
     if (report_summary(&r, &summary, err, errlen) < 0)
         goto out;
 

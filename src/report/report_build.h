@@ -22,6 +22,7 @@ struct report_opts {
 struct report_result {
     unsigned figures, tables, without_data;
     int latest;               /* latest scan month (-1 none) */
+    char latest_text[16];     /* it as YYYY-MM, or "none" */
     double seconds;
 };
 

@@ -16,7 +16,6 @@
 #include "scan/scan_bench.h"
 #include "scan/scan_config.h"
 #include "scan/scan_engine.h"
-#include "cli/version.h"
 #include "scan/scan_meta.h"
 #include "scan/scan_status.h"
 
@@ -414,7 +413,6 @@ static int scan_teardown(struct scan_session *s, int status)
             s->meta.interrupted = g_interrupted;
             s->meta.seed = s->seed;
             s->meta.rate = s->rate;
-            s->meta.version = MPCENSUS_VERSION;
             if (scan_meta_write(s->cfg.metadata_file, run, &s->meta, err, sizeof err) < 0) {
                 fprintf(stderr, "mpcensus scan: metadata: %s\n", err);
                 status = 1;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cli/version.h"
 #include "io/json.h"
 #include "io/outfile.h"
 #include "scan/scan_status.h"
@@ -191,7 +192,7 @@ int scan_meta_write(const char *path, struct scan_run *run, const struct scan_me
     json_init(&j);
     json_obj_begin(&j, JSON_MULTILINE);
     json_kv_str(&j, "tool", "mpcensus scan");
-    json_kv_str(&j, "version", info->version);
+    json_kv_str(&j, "version", MPCENSUS_VERSION);
     json_key(&j, "command_line");
     json_arr_begin(&j, JSON_SPACED);
     json_str(&j, "mpcensus");

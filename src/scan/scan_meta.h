@@ -11,7 +11,6 @@
 
 /* What the session knows beyond the run itself. */
 struct scan_meta_info {
-    const char *version;          /* of mpcensus */
     uint64_t seed, rate;          /* the permutation seed (given or drawn), the effective packets/s (0: unlimited) */
     struct timespec start, end;   /* wall clock (CLOCK_REALTIME) */
     size_t blocklist_entries;     /* lines/prefixes of -b FILE or of the built-in list */

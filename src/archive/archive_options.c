@@ -1,4 +1,4 @@
-/* archive_cmd.c — `mpcensus archive import | attribute | query | info`: option tables, messages and exit status. */
+/* archive_options.c — `mpcensus archive import | attribute | query | info` command line: option tables, usage errors, messages and exit status (the work is in ingest, attr and analysis). */
 #include "archive/archive.h"
 
 #include <stdio.h>

@@ -2,6 +2,7 @@
 # Sourced, not run. Needs: $MPCENSUS (set by tests/run.sh), root, ip netns, tcpdump, tshark.
 
 MPCENSUS="${MPCENSUS:-$(cd "$(dirname "$0")/../.." && pwd)/build/san/mpcensus}"
+. "$(cd "$(dirname "$0")/../.." && pwd)/scripts/tcpdump-lib.sh"
 LAB_NAME="mpct$$$(basename "$0" .sh | tr -cd 'a-z' | cut -c1-6)"
 LAB_TMP=$(mktemp -d /tmp/labtest.XXXXXX)
 
@@ -67,26 +68,12 @@ capture_start() {
     CAPTURE_FILE="$LAB_TMP/cap-$ns.pcap"
     ip netns exec "$ns" tcpdump -Z root --immediate-mode -B 16384 -U -n -i "$ifc" -w "$CAPTURE_FILE" 2>"$LAB_TMP/tcpdump.err" &
     CAPTURE_PID=$!
-    for _ in $(seq 50); do
-        grep -q "listening on" "$LAB_TMP/tcpdump.err" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    fail "tcpdump did not start: $(cat "$LAB_TMP/tcpdump.err")"
+    tcpdump_wait_listening "$LAB_TMP/tcpdump.err" || fail "tcpdump did not start: $(cat "$LAB_TMP/tcpdump.err")"
 }
 
 capture_stop() {
     sleep "${1:-0.5}"
-    # on a busy machine tcpdump may lag: stop only once the file stopped growing
-    # (-U writes every packet at once), since packets still queued die with it
-    last=-1
-    for _ in $(seq 40); do
-        size=$(stat -c %s "$CAPTURE_FILE" 2>/dev/null || echo 0)
-        [ "$size" = "$last" ] && break
-        last=$size
-        sleep 0.3
-    done
-    kill "$CAPTURE_PID" 2>/dev/null
-    wait "$CAPTURE_PID" 2>/dev/null
+    tcpdump_stop_settled "$CAPTURE_FILE" "$CAPTURE_PID" 0.3
     CAPTURE_PID=
 }
 

@@ -93,23 +93,12 @@ capture_start() {
     in_vantage tcpdump -Z root --immediate-mode -B 16384 -U -n -s 256 -i "$VANTAGE_IF" -w "$D/passive.pcap" \
         "tcp and (src portrange $CLIENT_PORTS or dst portrange $CLIENT_PORTS)" 2>"$D/tcpdump.err" &
     TCPDUMP_PID=$!
-    for _ in $(seq 50); do
-        grep -q "listening on" "$D/tcpdump.err" 2>/dev/null && return 0
-        sleep 0.1
-    done
+    tcpdump_wait_listening "$D/tcpdump.err" && return 0
     cat "$D/tcpdump.err"
     return 1
 }
 capture_stop() {
-    last=-1
-    for _ in $(seq 40); do   # -U writes every packet at once: stop once the file stopped growing
-        size=$(stat -c %s "$D/passive.pcap" 2>/dev/null || echo 0)
-        [ "$size" = "$last" ] && break
-        last=$size
-        sleep 0.25
-    done
-    kill "$TCPDUMP_PID" 2>/dev/null
-    wait "$TCPDUMP_PID" 2>/dev/null
+    tcpdump_stop_settled "$D/passive.pcap" "$TCPDUMP_PID" 0.25
     TCPDUMP_PID=
 }
 

@@ -41,6 +41,7 @@ trap 'say "interrupted: tearing the lab down"; exit 130' INT TERM HUP
 for tool in ip tcpdump python3 gnuplot; do
     command -v "$tool" >/dev/null 2>&1 || { echo "demo: $tool is missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
+. "$ROOT/scripts/tcpdump-lib.sh"
 . "$ROOT/scripts/demo-stages.sh"
 
 # the study calendar of the spec: `study months=N start=YYYY-MM`

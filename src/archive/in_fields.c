@@ -123,3 +123,27 @@ int fld_hex(struct import_ctx *c, int col, const char *name, uint8_t *buf, size_
         return bad_value(c, name, v, why);
     return 1;
 }
+
+bool fld_target(struct import_ctx *c, int c_target, int c_port, bool port_default, uint8_t addr[16], uint8_t *family,
+                uint16_t *port)
+{
+    int k = fld_addr(c, c_target, "target", addr, family);
+    if (k <= 0) {
+        if (k == 0)
+            fld_bad(c, "no target");
+        return false;
+    }
+    uint64_t p;
+    k = fld_u64(c, c_port, "port", 1, 65535, &p);
+    if (k == 0 && port_default && c->o->port) {
+        p = (uint64_t)c->o->port;
+        k = 1;
+    }
+    if (k <= 0) {
+        if (k == 0)
+            fld_bad(c, "no port");
+        return false;
+    }
+    *port = (uint16_t)p;
+    return true;
+}

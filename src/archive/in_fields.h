@@ -20,6 +20,11 @@ int fld_ts(struct import_ctx *c, int col, const char *name, int64_t *usec);
 int fld_hex(struct import_ctx *c, int col, const char *name, uint8_t *buf, size_t cap, size_t *n);
 /* Reports the current row bad with "file:line: " + the message. */
 void fld_bad(struct import_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The target address and port of a trace or http row, both required; with
+ * port_default a row without a port takes --port when it was given. False
+ * when the row was reported bad. */
+bool fld_target(struct import_ctx *c, int c_target, int c_port, bool port_default, uint8_t addr[16], uint8_t *family,
+                uint16_t *port);
 /* The raw text (NULL when absent or empty). */
 const char *fld_text(struct import_ctx *c, int col);
 

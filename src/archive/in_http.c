@@ -28,18 +28,10 @@ int in_http_records(struct import_ctx *c, char *err, size_t errlen)
         if (rc < 0)
             continue;
         uint8_t addr[16], family;
-        int k;
-        if ((k = fld_addr(c, c_target, "target", addr, &family)) <= 0) {
-            if (k == 0)
-                fld_bad(c, "no target");
+        uint16_t port;
+        if (!fld_target(c, c_target, c_port, false, addr, &family, &port))
             continue;
-        }
-        uint64_t port, run = 0, sub = 0, aa = 0, status = 0, bytes = 0;
-        if ((k = fld_u64(c, c_port, "port", 1, 65535, &port)) <= 0) {
-            if (k == 0)
-                fld_bad(c, "no port");
-            continue;
-        }
+        uint64_t run = 0, sub = 0, aa = 0, status = 0, bytes = 0;
         const char *tr = fld_text(c, c_tr);
         if (!tr || (strcmp(tr, "mptcp") && strcmp(tr, "tcp"))) {
             fld_bad(c, "bad transport '%.40s' (mptcp or tcp)", tr ? tr : "");

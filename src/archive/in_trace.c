@@ -39,22 +39,11 @@ int in_trace_records(struct import_ctx *c, char *err, size_t errlen)
         if (rc < 0)
             continue;
         uint8_t addr[16], family;
-        int k;
-        if ((k = fld_addr(c, c_target, "target", addr, &family)) <= 0) {
-            if (k == 0)
-                fld_bad(c, "no target");
+        uint16_t port;
+        if (!fld_target(c, c_target, c_port, true, addr, &family, &port))
             continue;
-        }
-        uint64_t port, pv;
-        if ((k = fld_u64(c, c_port, "port", 1, 65535, &port)) <= 0) {
-            if (k == 0 && c->o->port)
-                port = (uint64_t)c->o->port;
-            else {
-                if (k == 0)
-                    fld_bad(c, "no port");
-                continue;
-            }
-        }
+        int k;
+        uint64_t pv;
         if ((k = fld_u64(c, c_pv, "probe_version", 0, 1, &pv)) <= 0) {
             if (k == 0 && c->o->probe_version >= 0)
                 pv = (uint64_t)c->o->probe_version;

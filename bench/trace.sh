@@ -6,7 +6,9 @@
 #        mpcensus from the scan CSV — the pipeline, whose rows carry a distance hint); VERSION=1
 #        (MP_CAPABLE version of mpcensus's probes).
 # mpcensus runs with its defaults otherwise: proxy check on (one ICMP echo per reached host, which
-# scamper does not send), every ICMP quote diffed. Everything runs in the lab's namespaces.
+# scamper does not send), every ICMP quote diffed, the walk back from the host to the first clean
+# quote. For comparison, at the first rate: --full-path (every TTL, scamper's plan plus the echo)
+# and --no-proxy-check. Everything runs in the lab's namespaces.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 MPCENSUS="${MPCENSUS_REL:-$PWD/build/mpcensus}"
@@ -99,7 +101,10 @@ for RATE in $RATES; do
     done
 done
 RATE=${RATES%% *}
-echo "rate $RATE, without the proxy check (scamper's probe plan), for comparison:"
+echo "rate $RATE, every TTL (--full-path: scamper's probe plan plus the echo), for comparison:"
+run_mpcensus mpcensus-full-path "$T/list.txt" --full-path
+run_mpcensus mpcensus-full-path-csv "$T/scan.csv" --full-path
+echo "rate $RATE, without the proxy check, for comparison:"
 run_mpcensus mpcensus-no-proxy "$T/list.txt" --no-proxy-check
 run_mpcensus mpcensus-no-proxy-csv "$T/scan.csv" --no-proxy-check
 echo
@@ -118,7 +123,8 @@ for rate in rates:
         continue
     best_sc = max(x[0] for x in sc)
     print("  rate %d/s:" % rate)
-    for k in ("scamper", "mpcensus-list", "mpcensus-scan-csv", "mpcensus-no-proxy", "mpcensus-no-proxy-csv"):
+    for k in ("scamper", "mpcensus-list", "mpcensus-scan-csv", "mpcensus-full-path", "mpcensus-full-path-csv",
+              "mpcensus-no-proxy", "mpcensus-no-proxy-csv"):
         v = rows.get((k, rate))
         if not v:
             continue

@@ -58,7 +58,9 @@ static void handle(const uint8_t *ip, size_t len)
     CHECK(m.target >= 0 && (size_t)m.target < tt.n);
     CHECK(m.ttl >= 1 && m.ttl <= 32);
     const struct trace_target *t = &tt.v[m.target];
-    struct ts_params p = {.max_ttl = 32, .attempts = 3, .gap_limit = 5, .proxy_check = true};
+    /* both plans: the walk back to a clean quote and the full path */
+    struct ts_params p = {.max_ttl = 32, .attempts = 3, .gap_limit = 5, .proxy_check = true,
+                          .full_path = m.ttl & 1};
     struct tstate *st = ts_new(&p, (uint32_t)m.target, &m.keys, 0, 1);
     if (!st)
         return;
@@ -113,6 +115,11 @@ static void handle(const uint8_t *ip, size_t len)
         ts_plan(st, &p, (struct ts_item[TRACE_MAX_TTL + 2]){{0}}, TRACE_MAX_TTL + 2);
         ts_on_echo(st, m.ttl, m.kind == MATCH_ECHO_REPLY, &m.err, 2);
     }
+    /* the next round, whatever came back: TTLs in range */
+    struct ts_item next[TRACE_MAX_TTL + 2];
+    unsigned planned = ts_plan(st, &p, next, TRACE_MAX_TTL + 2);
+    for (unsigned i = 0; i < planned; i++)
+        CHECK(next[i].ttl >= 1 && next[i].ttl <= 32);
     struct trace_verdict v;
     ts_verdict(st, &p, &v);
     CHECK(v.cls < CLASS_COUNT);

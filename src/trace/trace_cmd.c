@@ -211,7 +211,7 @@ int cmd_trace(int argc, char **argv)
     if (!cfg.seed_given && getrandom(&seed, sizeof seed, 0) != sizeof seed)
         seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
     run->params = (struct ts_params){.max_ttl = cfg.max_ttl, .attempts = cfg.retries + 1, .gap_limit = cfg.gap_limit,
-                                     .proxy_check = cfg.proxy_check};
+                                     .proxy_check = cfg.proxy_check, .full_path = cfg.full_path};
     run->targets = &targets;
     run->out = out;
     run->rate = cfg.rate;
@@ -227,9 +227,9 @@ int cmd_trace(int argc, char **argv)
             ip_addr_format(&enc->src6, a6, sizeof a6);
         fprintf(stderr,
                 "mpcensus trace: %zu targets; probe %s (flags 0x%02x); TTL 1-%u, %u retries, gap limit %u, wait %.2f s, "
-                "proxy check %s; rate %" PRIu64 "%s; %s%s; source %s %s\n",
+                "proxy check %s; %s; rate %" PRIu64 "%s; %s%s; source %s %s\n",
                 targets.n, cfg.probe->name, enc->pcfg.mpc_flags, cfg.max_ttl, cfg.retries, cfg.gap_limit, cfg.wait_s,
-                cfg.proxy_check ? "on" : "off", cfg.rate, cfg.rate ? " probes/s" : " (unlimited)",
+                cfg.proxy_check ? "on" : "off", cfg.full_path ? "full path" : "walk back to a clean quote", cfg.rate, cfg.rate ? " probes/s" : " (unlimited)",
                 cfg.iface ? "AF_PACKET on " : "raw sockets", cfg.iface ? cfg.iface : "", a4, a6);
     }
     struct sigaction sa;

@@ -18,6 +18,7 @@ struct trace_config {
     unsigned gap_limit;                 /* silent TTLs after the last answering hop before giving up */
     double wait_s;                      /* how long a round waits for its last answers */
     bool proxy_check;                   /* ICMP echo at the TTL that reached the host */
+    bool full_path;                     /* every TTL up to the host, not only back to a clean quote */
     uint64_t rate;                      /* probes per second, 0 = unlimited */
     uint64_t seed;
     bool seed_given;

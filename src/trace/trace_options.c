@@ -51,7 +51,7 @@ static struct trace_config cfg;
 static int version_index, format_index;
 static int wscale_arg = 7;
 static unsigned mss_arg = 1460, window_arg = 64240, flags_arg;
-static bool no_sack, no_ts, no_proxy_check, flags_given, list_fields;
+static bool no_sack, no_ts, no_proxy_check, full_path, flags_given, list_fields;
 
 static const struct arg_opt opts[] = {
     {'f', "target-file", "FILE", ARG_STRING, &cfg.target_file,
@@ -92,6 +92,10 @@ static const struct arg_opt opts[] = {
      .dmin = 0.01, .dmax = 60},
     {0, "no-proxy-check", NULL, ARG_FLAG, &no_proxy_check,
      "Do not send the ICMP echo that tells a proxy (a box answering SYNs in front of the host) from the host."},
+    {0, "full-path", NULL, ARG_FLAG, &full_path,
+     "Probe every TTL up to the host, as traceroute does. Default: reach the host with one SYN, then walk back "
+     "from it one TTL at a time and stop at the first hop whose quote is whole and equal to the probe (no hop "
+     "before it can have changed the packet); TTLs below it read \"skipped\"."},
     {0, "seed", "N", ARG_U64, &cfg.seed, "Seed of the target order (default random).", .seen = &cfg.seed_given},
     {'r', "rate", "PPS", ARG_SI, &cfg.rate, "Probes per second over all targets (default 2000; k/M suffixes; 0 = unlimited).",
      "Sending"},
@@ -183,7 +187,7 @@ static void defaults(void)
     mss_arg = 1460;
     window_arg = 64240;
     flags_arg = 0;
-    no_sack = no_ts = no_proxy_check = flags_given = list_fields = false;
+    no_sack = no_ts = no_proxy_check = full_path = flags_given = list_fields = false;
 }
 
 
@@ -203,6 +207,7 @@ int trace_parse(int argc, char **argv, struct trace_config *out)
     cfg.probe = version_index == 1 ? &probe_mptcp_v1 : &probe_mptcp_v0;
     cfg.format = format_index == 1 ? REC_CSV : REC_JSONL;
     cfg.proxy_check = !no_proxy_check;
+    cfg.full_path = full_path;
     cfg.pcfg.mpc_flags = flags_given ? (uint8_t)flags_arg : cfg.probe->default_flags;
     cfg.pcfg.syn = (struct syn_opts_cfg){.mss = (uint16_t)mss_arg, .wscale = wscale_arg, .sack_perm = !no_sack,
                                          .timestamps = !no_ts};

@@ -39,7 +39,8 @@ static const struct rec_field fields[F_COUNT] = {
     [F_SPORT] = {"sport", REC_NUM, "our source port (the same for every TTL)"},
     [F_TIMESTAMP] = {"timestamp", REC_STR, "when the trace of this target started, UTC"},
     [F_HOPS] = {"hops", REC_JSON, "per TTL up to the host: hop, from, rtt_us, reply (time-exceeded, unreachable, "
-                                   "synack, rst; echo-reply where the proxy check's echo placed the host), quote, "
+                                   "synack, rst; echo-reply where the proxy check's echo placed the host; skipped below a "
+                                   "clean quote unless --full-path; null silent), quote, "
                                    "icmp_type, icmp_code, mptcp, changes, added, removed, extensions"},
 };
 
@@ -232,7 +233,11 @@ static void hops_json(struct json *j, const struct trace_target *t, const struct
         case HR_TE: json_str(j, "time-exceeded"); break;
         case HR_UNREACH: json_str(j, "unreachable"); break;
         case HR_DEST: json_str(j, h->synack ? "synack" : "rst"); break;
-        default: json_null(j);
+        default:
+            if (h->tries)
+                json_null(j); /* silent */
+            else
+                json_str(j, "skipped"); /* below a clean quote: the walk back did not need it */
         }
         bool icmp = h->reply == HR_TE || h->reply == HR_UNREACH;
         json_key(j, "quote");

@@ -100,16 +100,68 @@ static unsigned top_answer(const struct ts_hop *h, unsigned from, unsigned max)
     return top;
 }
 
+static bool settled(const struct ts_hop *h, const struct ts_params *p)
+{
+    return h->reply != HR_NONE || h->tries >= p->attempts;
+}
+
+/* A router's quote that holds the whole probe and equals it: the packet was
+ * unchanged when it reached that hop, so it was on every hop before. */
+static bool clean_quote(const struct ts_hop *h)
+{
+    return (h->reply == HR_TE || h->reply == HR_UNREACH) && h->extent == QUOTE_FULL && h->mpc == MPC_SAME &&
+           !h->differs;
+}
+
+static unsigned one_syn(struct ts_item *items, unsigned ttl)
+{
+    items[0] = (struct ts_item){(uint8_t)ttl, false};
+    return 1;
+}
+
+/* The walk back from the host, one SYN per round. Until the TTL just below
+ * the host has answered (or was given up on), it looks for the host: one
+ * TTL above the highest hop heard from (an estimate that fell short), else
+ * the distance the host's reply TTL names, else just below the TTL that
+ * reached it. Then it goes down until a clean quote or TTL 1; silent TTLs
+ * are retried, then passed. */
+static unsigned plan_walk(const struct tstate *st, const struct ts_params *p, struct ts_item *items)
+{
+    unsigned stop = stop_ttl(st);
+    if (stop <= 1)
+        return 0;
+    if (!settled(&st->hop[stop - 1], p)) {
+        for (unsigned t = stop - 2; t >= 1; t--)
+            if (settled(&st->hop[t], p))
+                return one_syn(items, t + 1);
+        return one_syn(items, st->est && st->est < stop ? st->est : stop - 1);
+    }
+    for (unsigned t = stop - 1; t >= 1; t--) {
+        if (!settled(&st->hop[t], p))
+            return one_syn(items, t);
+        if (clean_quote(&st->hop[t]))
+            return 0;
+    }
+    return 0;
+}
+
 static unsigned plan_syn(struct tstate *st, const struct ts_params *p, struct ts_item *items)
 {
     unsigned n = 0;
+    bool walk = !p->full_path;
     if (st->round == 0) {
         st->first_round = true;
+        if (walk)
+            return one_syn(items, st->horizon);
         for (unsigned t = 1; t <= st->horizon; t++)
             items[n++] = (struct ts_item){(uint8_t)t, false};
         return n;
     }
     st->first_round = false;
+    if (walk && st->have_dest)
+        return plan_walk(st, p, items);
+    if (walk && st->hop[st->horizon].reply == HR_TE && !settled(&st->hop[st->max_ttl], p))
+        return one_syn(items, st->max_ttl); /* the hint fell short of the host: past it at once */
     unsigned stop = stop_ttl(st), limit;
     if (stop) {
         limit = stop - 1;
@@ -379,6 +431,7 @@ bool ts_on_icmp(struct tstate *st, unsigned ttl, int attempt, const struct icmp_
     h->extent = (uint8_t)e->extent;
     h->mpc = diffed ? d->mpc : MPC_UNKNOWN;
     bool keep_diff = diffed && trace_diff_any(d);
+    h->differs = keep_diff;
     if (keep_diff || e->n_ext_objects) {
         h->x = calloc(1, sizeof *h->x);
         if (h->x) {

@@ -20,6 +20,14 @@
  * from the host the presumption is dropped: the SYN at est goes out (a box
  * answering there is a proxy), and only if a router answers it, the SYNs
  * above it.
+ * Walking back (the default; --full-path turns it off): the first round is
+ * one SYN, at the hint or --max-ttl, to reach the host; once it has answered,
+ * SYNs go one TTL at a time down from the host, and stop at the first hop
+ * whose quote is full and equal to the probe. A middlebox changes what
+ * reaches the hops after it, so every quote below a clean one is clean too:
+ * the walk sees every quote that can show a change, and the class, the hop
+ * and the changes are those of the full path. TTLs it skipped read `skipped`.
+ * If the host was not reached by that first SYN, the full plan takes over.
  * A round is over when every probe of it was answered, or --wait after its
  * last probe left; the next round is then planned from what came back. The
  * engine owns the probes' order and timing; this module only decides.
@@ -66,6 +74,7 @@ struct ts_hop {
     uint8_t icmp_type, icmp_code, extent, mpc;
     bool waiting;                /* sent in this round, not answered yet */
     bool synack;                 /* HR_DEST: a SYN-ACK (else a RST) answered this TTL */
+    bool differs;                /* the quote showed a difference from the probe */
     struct ts_hop_extra *x;      /* only when the quote differs or carries extensions */
 };
 
@@ -102,6 +111,7 @@ struct ts_params {
     unsigned attempts;           /* retries + 1, <= TRACE_MAX_ATTEMPTS */
     unsigned gap_limit;
     bool proxy_check;
+    bool full_path;              /* every TTL up to the host, not only back to a clean quote */
 };
 
 struct ts_item {

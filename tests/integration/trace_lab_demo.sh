@@ -7,15 +7,42 @@ lab_up_spec "$(cd "$(dirname "$0")/../.." && pwd)/lab/demo.spec"
 COMPARE="$(dirname "$0")/trace_compare.py"
 
 for v in 0 1; do
-    # every population address on both ports, as a plain list
+    # every population address on both ports, as a plain list; the default walk back and --full-path
     awk -F, -v v=$v 'NR > 1 && $3 == v { print $1 "," $2 }' "$LAB_TMP/truth.csv" >"$LAB_TMP/all$v.txt"
-    ip netns exec "$VANTAGE_NS" "$MPCENSUS" trace -q --mptcp-version $v -r 4000 --wait 1.5 \
-        -f "$LAB_TMP/all$v.txt" -o "$LAB_TMP/trace$v.json" 2>"$LAB_TMP/trace$v.err" ||
-        fail "trace v$v: $(cat "$LAB_TMP/trace$v.err")"
-    cat "$LAB_TMP/trace$v.err"
-    python3 "$COMPARE" "$LAB_TMP/truth.csv" "$LAB_TMP/trace$v.json" $v --require-all || fail "v$v differs from lab truth --trace"
+    for plan in walk full; do
+        out="$LAB_TMP/trace$v.json"
+        [ $plan = full ] && out="$LAB_TMP/full$v.json"
+        ip netns exec "$VANTAGE_NS" "$MPCENSUS" trace -q --mptcp-version $v -r 4000 --wait 1.5 \
+            $([ $plan = full ] && echo --full-path) -f "$LAB_TMP/all$v.txt" -o "$out" 2>"$LAB_TMP/trace$v.err" ||
+            fail "trace v$v ($plan): $(cat "$LAB_TMP/trace$v.err")"
+        cat "$LAB_TMP/trace$v.err"
+        python3 "$COMPARE" "$LAB_TMP/truth.csv" "$out" $v --require-all || fail "v$v ($plan) differs from lab truth --trace"
+    done
 done
-ok "whole demo population, v0 and v1, IPv4 and IPv6: every class, hop, change, distance and ICMP equals lab truth --trace"
+ok "whole demo population, v0 and v1, IPv4 and IPv6, walk back and full path: every class, hop, change, distance and ICMP equals lab truth --trace"
+
+# the two plans agree target by target; the walk skipped TTLs and sent fewer probes
+python3 - "$LAB_TMP"/trace0.json "$LAB_TMP"/full0.json "$LAB_TMP"/trace1.json "$LAB_TMP"/full1.json <<'PY' || fail "walk vs full path"
+import json, sys
+def load(p):
+    return {(j["target"], j["port"]): j for j in map(json.loads, open(p))}
+for walk_p, full_p in ((sys.argv[1], sys.argv[2]), (sys.argv[3], sys.argv[4])):
+    walk, full = load(walk_p), load(full_p)
+    assert walk.keys() == full.keys()
+    skipped = 0
+    for k, w in walk.items():
+        f = full[k]
+        for field in ("class", "hop", "dest_hops", "end", "end_icmp", "proxy_check", "synack_mptcp"):
+            assert w[field] == f[field], (k, field, w[field], f[field])
+        assert sorted(w["changes"]) == sorted(f["changes"]), (k, w["changes"], f["changes"])
+        skipped += sum(h["reply"] == "skipped" for h in w["hops"])
+        assert all(h["reply"] != "skipped" for h in f["hops"]), k
+    pw, pf = sum(j["probes"] for j in walk.values()), sum(j["probes"] for j in full.values())
+    print("%s: %d targets, same class/hop/changes/distance; walk %d probes (%d TTLs skipped), full path %d"
+          % (walk_p.rsplit("/", 1)[1], len(walk), pw, skipped, pf))
+    assert skipped > 0 and pw < pf
+PY
+ok "the walk back and the full path agree on every target; the walk skips TTLs below clean quotes"
 
 # what the truth's classes cover, read from the trace itself (not from our own expectations)
 python3 - "$LAB_TMP/trace0.json" "$LAB_TMP/trace1.json" "$LAB_TMP/truth.csv" <<'PY' || fail "coverage"

@@ -1,4 +1,4 @@
-/* test_trace_state.c — a target's rounds and class: end of path learned from answers, retries and gap limit, proxy check, partial quotes, ICMP unreachable. */
+/* test_trace_state.c — a target's rounds and class: end of path learned from answers, retries and gap limit, proxy check, partial quotes, ICMP unreachable; the walk back to a clean quote. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,14 +10,26 @@
 
 #include "trace/trace_state.h"
 
-static const struct ts_params P = {.max_ttl = 8, .attempts = 3, .gap_limit = 2, .proxy_check = true};
+/* FULL: every TTL up to the host (--full-path); WALK: the default walk back
+ * from the host to the first clean quote; WALK_NC: the same without the proxy check. */
+static const struct ts_params FULL = {.max_ttl = 8, .attempts = 3, .gap_limit = 2, .proxy_check = true,
+                                      .full_path = true};
+static const struct ts_params WALK = {.max_ttl = 8, .attempts = 3, .gap_limit = 2, .proxy_check = true};
+static const struct ts_params WALK_NC = {.max_ttl = 8, .attempts = 3, .gap_limit = 2};
+static struct ts_params P;   /* the plan of the test running */
 
-static struct tstate *new_target(unsigned hint)
+static struct tstate *new_target_with(const struct ts_params *p, unsigned hint)
 {
+    P = *p;
     struct trace_keys k = {{1, 2, 3, 4}};
     struct tstate *st = ts_new(&P, 0, &k, hint, 1000);
     assert_non_null(st);
     return st;
+}
+
+static struct tstate *new_target(unsigned hint)
+{
+    return new_target_with(&FULL, hint);
 }
 
 /* Plans a round and "sends" every item still needed; returns how many left. */
@@ -376,6 +388,220 @@ static void rst_only_is_no_mptcp(void **state)
     ts_free(st);
 }
 
+/* One SYN (the next round's) must be exactly this one. */
+static void expect_syn(struct tstate *st, struct ts_item *it, unsigned ttl)
+{
+    unsigned n;
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_int_equal(n, 1);
+    assert_false(it[0].echo);
+    assert_int_equal(it[0].ttl, ttl);
+}
+
+static void expect_echo(struct tstate *st, struct ts_item *it, unsigned ttl)
+{
+    unsigned n;
+    assert_int_equal(send_round(st, it, &n), 1);
+    assert_true(it[0].echo);
+    assert_int_equal(it[0].ttl, ttl);
+}
+
+/* No hint: one SYN at --max-ttl reaches the host, its reply TTL names 5 hops;
+ * the SYN at 4 is quoted whole and unchanged, so nothing below it is probed,
+ * and the echo at 5 stands in for the SYN there: 3 probes in all. */
+static void walk_stops_at_a_clean_quote(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    expect_syn(st, it, 8);
+    synack_from(st, 8, 5, true, true);
+    expect_syn(st, it, 4);
+    te(st, 4, MPC_SAME, QUOTE_FULL, 11);
+    expect_echo(st, it, 5);
+    ts_on_echo(st, 5, true, NULL, 4100);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    assert_int_equal(st->probes, 3);
+    for (unsigned t = 1; t <= 3; t++)
+        assert_int_equal(st->hop[t].tries, 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MPTCP);
+    assert_int_equal(v.dest_hops, 5);
+    assert_int_equal(v.end, END_REACHED);
+    assert_int_equal(st->check, CK_HOST);
+    ts_free(st);
+}
+
+/* A strip at hop 3 behind an 8-byte quote at hop 2: the walk passes every
+ * quote that shows the change or cannot show it, and ends at hop 1, so the
+ * change goes to hop 3 as on the full path. */
+static void walk_passes_changed_and_short_quotes(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 5);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    expect_syn(st, it, 5); /* the hint */
+    synack(st, 5, false, true);
+    expect_syn(st, it, 4);
+    te(st, 4, MPC_REMOVED, QUOTE_FULL, 11);
+    expect_syn(st, it, 3);
+    te(st, 3, MPC_REMOVED, QUOTE_FULL, 11);
+    expect_syn(st, it, 2);
+    te(st, 2, MPC_UNKNOWN, QUOTE_8, 11);
+    expect_syn(st, it, 1);
+    te(st, 1, MPC_SAME, QUOTE_FULL, 11);
+    expect_echo(st, it, 5);
+    ts_on_echo(st, 5, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MIDDLEBOX);
+    assert_int_equal(v.hop, 3);
+    assert_int_equal(v.partial, 1);
+    ts_free(st);
+}
+
+/* A silent TTL on the walk is retried, then passed: the walk goes on below it. */
+static void walk_retries_then_passes_a_silent_hop(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 4);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    expect_syn(st, it, 4);
+    synack(st, 4, true, true);
+    for (unsigned i = 0; i < P.attempts; i++) {
+        expect_syn(st, it, 3);
+        time_out(st);
+    }
+    expect_syn(st, it, 2);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    expect_echo(st, it, 4);
+    ts_on_echo(st, 4, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    assert_int_equal(st->hop[1].tries, 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MPTCP);
+    assert_int_equal(v.dest_hops, 4);
+    ts_free(st);
+}
+
+/* The reply TTL named 3, the host is at 4: the echo at 3 and the SYN at 3
+ * expire at routers, so the walk goes up from there to the host, then down. */
+static void walk_climbs_when_the_estimate_is_short(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    expect_syn(st, it, 8);
+    synack_from(st, 8, 3, true, true);
+    expect_syn(st, it, 2);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    expect_echo(st, it, 3);
+    struct icmp_error e = {.family = AF_INET, .type = 11, .is_error = true};
+    ts_on_echo(st, 3, false, &e, 5000);
+    expect_syn(st, it, 3);
+    te(st, 3, MPC_SAME, QUOTE_FULL, 11);
+    expect_syn(st, it, 4);
+    synack(st, 4, true, true);
+    expect_echo(st, it, 4);
+    ts_on_echo(st, 4, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MPTCP);
+    assert_int_equal(v.dest_hops, 4);
+    assert_int_equal(st->check, CK_HOST);
+    ts_free(st);
+}
+
+/* A proxy at 3 (the host at 5): the walk finds it as the full path does. */
+static void walk_finds_a_proxy(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    struct icmp_error e = {.family = AF_INET, .type = 11, .is_error = true};
+    expect_syn(st, it, 8);
+    synack_from(st, 8, 3, true, true); /* the proxy's SYN-ACK */
+    expect_syn(st, it, 2);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    expect_echo(st, it, 3);
+    ts_on_echo(st, 3, false, &e, 5000); /* the echo goes on past it */
+    expect_syn(st, it, 3);
+    synack(st, 3, true, true);
+    expect_echo(st, it, 4);
+    ts_on_echo(st, 4, false, &e, 5100);
+    expect_echo(st, it, 5);
+    ts_on_echo(st, 5, true, NULL, 5200);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_MIDDLEBOX);
+    assert_int_equal(v.hop, 3);
+    assert_int_equal(v.dest_hops, 5);
+    ts_free(st);
+}
+
+/* Without the proxy check the SYN at the estimate goes out; a hint that fell
+ * short of the host sends the next SYN to --max-ttl. */
+static void walk_without_check_and_short_hint(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK_NC, 0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    expect_syn(st, it, 8);
+    synack_from(st, 8, 5, true, true);
+    expect_syn(st, it, 5);
+    synack(st, 5, true, true);
+    expect_syn(st, it, 4);
+    te(st, 4, MPC_SAME, QUOTE_FULL, 11);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    assert_int_equal(st->probes, 3);
+    assert_int_equal(st->check, CK_OFF);
+    ts_free(st);
+
+    st = new_target_with(&WALK_NC, 2);
+    expect_syn(st, it, 2);
+    te(st, 2, MPC_SAME, QUOTE_FULL, 11);
+    expect_syn(st, it, 8);
+    synack_from(st, 8, 4, true, true);
+    expect_syn(st, it, 3); /* up from the hint */
+    te(st, 3, MPC_SAME, QUOTE_FULL, 11);
+    expect_syn(st, it, 4);
+    synack(st, 4, true, true);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.dest_hops, 4);
+    ts_free(st);
+}
+
+/* A host that never answers the first SYN: the full plan takes over (its gap limit). */
+static void walk_falls_back_for_a_silent_host(void **state)
+{
+    (void)state;
+    struct tstate *st = new_target_with(&WALK, 0);
+    struct ts_item it[TRACE_MAX_TTL + 1];
+    unsigned n;
+    expect_syn(st, it, 8);
+    time_out(st);
+    assert_int_equal(send_round(st, it, &n), 2); /* TTL 1 and 2: the gap window */
+    te(st, 1, MPC_SAME, QUOTE_FULL, 11);
+    for (;;) {
+        time_out(st);
+        send_round(st, it, &n);
+        if (!n)
+            break;
+    }
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, CLASS_UNREACHABLE);
+    assert_int_equal(v.end, END_GAP);
+    ts_free(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +614,13 @@ int main(void)
         cmocka_unit_test(silent_target_retries_then_gives_up),
         cmocka_unit_test(admin_prohibited_ends_the_path),
         cmocka_unit_test(rst_only_is_no_mptcp),
+        cmocka_unit_test(walk_stops_at_a_clean_quote),
+        cmocka_unit_test(walk_passes_changed_and_short_quotes),
+        cmocka_unit_test(walk_retries_then_passes_a_silent_hop),
+        cmocka_unit_test(walk_climbs_when_the_estimate_is_short),
+        cmocka_unit_test(walk_finds_a_proxy),
+        cmocka_unit_test(walk_without_check_and_short_hint),
+        cmocka_unit_test(walk_falls_back_for_a_silent_host),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

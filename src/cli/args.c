@@ -804,10 +804,10 @@ void args_man_name(const struct arg_cmd *cmd, char *buf, size_t len)
         *q = *q == ' ' ? '-' : (char)tolower((unsigned char)*q);
 }
 
-/* "\fBmpcensus-lab-up\fR(1)" */
+/* "\fB\%mpcensus-lab-up\fR(1)": \% keeps groff from hyphenating the name */
 static void man_ref(FILE *out, const char *page)
 {
-    fputs("\\fB", out);
+    fputs("\\fB\\%", out);
     roff(out, page, strlen(page), false);
     fputs("\\fR(1)", out);
 }

@@ -406,6 +406,26 @@ static void expect_echo(struct tstate *st, struct ts_item *it, unsigned ttl)
     assert_int_equal(it[0].ttl, ttl);
 }
 
+/* The proxy check's echo at ttl comes back from the host, and the trace is over. */
+static void host_answers_echo(struct tstate *st, struct ts_item *it, unsigned ttl)
+{
+    expect_echo(st, it, ttl);
+    ts_on_echo(st, ttl, true, NULL, 6000);
+    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+}
+
+/* The class, hop and distance of a trace that reached its host; frees it. */
+static void verdict_is(struct tstate *st, enum trace_class cls, unsigned hop, unsigned dest_hops)
+{
+    struct trace_verdict v;
+    ts_verdict(st, &P, &v);
+    assert_int_equal(v.cls, cls);
+    assert_int_equal(v.hop, hop);
+    assert_int_equal(v.dest_hops, dest_hops);
+    assert_int_equal(v.end, END_REACHED);
+    ts_free(st);
+}
+
 /* No hint: one SYN at --max-ttl reaches the host, its reply TTL names 5 hops;
  * the SYN at 4 is quoted whole and unchanged, so nothing below it is probed,
  * and the echo at 5 stands in for the SYN there: 3 probes in all. */
@@ -418,19 +438,12 @@ static void walk_stops_at_a_clean_quote(void **state)
     synack_from(st, 8, 5, true, true);
     expect_syn(st, it, 4);
     te(st, 4, MPC_SAME, QUOTE_FULL, 11);
-    expect_echo(st, it, 5);
-    ts_on_echo(st, 5, true, NULL, 4100);
-    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    host_answers_echo(st, it, 5);
     assert_int_equal(st->probes, 3);
     for (unsigned t = 1; t <= 3; t++)
         assert_int_equal(st->hop[t].tries, 0);
-    struct trace_verdict v;
-    ts_verdict(st, &P, &v);
-    assert_int_equal(v.cls, CLASS_MPTCP);
-    assert_int_equal(v.dest_hops, 5);
-    assert_int_equal(v.end, END_REACHED);
     assert_int_equal(st->check, CK_HOST);
-    ts_free(st);
+    verdict_is(st, CLASS_MPTCP, 0, 5);
 }
 
 /* A strip at hop 3 behind an 8-byte quote at hop 2: the walk passes every
@@ -451,15 +464,11 @@ static void walk_passes_changed_and_short_quotes(void **state)
     te(st, 2, MPC_UNKNOWN, QUOTE_8, 11);
     expect_syn(st, it, 1);
     te(st, 1, MPC_SAME, QUOTE_FULL, 11);
-    expect_echo(st, it, 5);
-    ts_on_echo(st, 5, true, NULL, 6000);
-    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    host_answers_echo(st, it, 5);
     struct trace_verdict v;
     ts_verdict(st, &P, &v);
-    assert_int_equal(v.cls, CLASS_MIDDLEBOX);
-    assert_int_equal(v.hop, 3);
     assert_int_equal(v.partial, 1);
-    ts_free(st);
+    verdict_is(st, CLASS_MIDDLEBOX, 3, 5);
 }
 
 /* A silent TTL on the walk is retried, then passed: the walk goes on below it. */
@@ -476,15 +485,9 @@ static void walk_retries_then_passes_a_silent_hop(void **state)
     }
     expect_syn(st, it, 2);
     te(st, 2, MPC_SAME, QUOTE_FULL, 11);
-    expect_echo(st, it, 4);
-    ts_on_echo(st, 4, true, NULL, 6000);
-    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
+    host_answers_echo(st, it, 4);
     assert_int_equal(st->hop[1].tries, 0);
-    struct trace_verdict v;
-    ts_verdict(st, &P, &v);
-    assert_int_equal(v.cls, CLASS_MPTCP);
-    assert_int_equal(v.dest_hops, 4);
-    ts_free(st);
+    verdict_is(st, CLASS_MPTCP, 0, 4);
 }
 
 /* The reply TTL named 3, the host is at 4: the echo at 3 and the SYN at 3
@@ -505,15 +508,9 @@ static void walk_climbs_when_the_estimate_is_short(void **state)
     te(st, 3, MPC_SAME, QUOTE_FULL, 11);
     expect_syn(st, it, 4);
     synack(st, 4, true, true);
-    expect_echo(st, it, 4);
-    ts_on_echo(st, 4, true, NULL, 6000);
-    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
-    struct trace_verdict v;
-    ts_verdict(st, &P, &v);
-    assert_int_equal(v.cls, CLASS_MPTCP);
-    assert_int_equal(v.dest_hops, 4);
+    host_answers_echo(st, it, 4);
     assert_int_equal(st->check, CK_HOST);
-    ts_free(st);
+    verdict_is(st, CLASS_MPTCP, 0, 4);
 }
 
 /* A proxy at 3 (the host at 5): the walk finds it as the full path does. */
@@ -533,15 +530,8 @@ static void walk_finds_a_proxy(void **state)
     synack(st, 3, true, true);
     expect_echo(st, it, 4);
     ts_on_echo(st, 4, false, &e, 5100);
-    expect_echo(st, it, 5);
-    ts_on_echo(st, 5, true, NULL, 5200);
-    assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
-    struct trace_verdict v;
-    ts_verdict(st, &P, &v);
-    assert_int_equal(v.cls, CLASS_MIDDLEBOX);
-    assert_int_equal(v.hop, 3);
-    assert_int_equal(v.dest_hops, 5);
-    ts_free(st);
+    host_answers_echo(st, it, 5);
+    verdict_is(st, CLASS_MIDDLEBOX, 3, 5);
 }
 
 /* Without the proxy check the SYN at the estimate goes out; a hint that fell
@@ -560,7 +550,7 @@ static void walk_without_check_and_short_hint(void **state)
     assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
     assert_int_equal(st->probes, 3);
     assert_int_equal(st->check, CK_OFF);
-    ts_free(st);
+    verdict_is(st, CLASS_MPTCP, 0, 5);
 
     st = new_target_with(&WALK_NC, 2);
     expect_syn(st, it, 2);
@@ -572,10 +562,7 @@ static void walk_without_check_and_short_hint(void **state)
     expect_syn(st, it, 4);
     synack(st, 4, true, true);
     assert_int_equal(ts_plan(st, &P, it, TRACE_MAX_TTL + 1), 0);
-    struct trace_verdict v;
-    ts_verdict(st, &P, &v);
-    assert_int_equal(v.dest_hops, 4);
-    ts_free(st);
+    verdict_is(st, CLASS_MPTCP, 0, 4);
 }
 
 /* A host that never answers the first SYN: the full plan takes over (its gap limit). */

@@ -91,6 +91,17 @@ static int run_attribution(struct archive *a, const char *cmd, bool quiet)
 
 static const char *const probe_versions[] = {"0", "1", NULL};
 
+/* Parses an archive command's line; each needs --db. Returns -1 to go on, else the exit status. */
+static int parse_with_db(const struct arg_cmd *cmd, int argc, char **argv, int *first, const char *const *db)
+{
+    int rc = args_parse(cmd, argc, argv, first);
+    if (rc != ARGS_OK)
+        return rc == ARGS_EXIT ? 0 : 2;
+    if (!*db)
+        return args_usage_error(cmd, "--db FILE is required");
+    return -1;
+}
+
 static int cmd_import(int argc, char **argv)
 {
     static const char *db, *date, *label, *shard, *metadata;
@@ -159,11 +170,9 @@ static int cmd_import(int argc, char **argv)
         "attribution sources, attributes every host afterwards (as `archive attribute`).",
         opts, sections};
     int first;
-    int rc = args_parse(&cmd, argc, argv, &first);
-    if (rc != ARGS_OK)
-        return rc == ARGS_EXIT ? 0 : 2;
-    if (!db)
-        return args_usage_error(&cmd, "--db FILE is required");
+    int rc = parse_with_db(&cmd, argc, argv, &first, &db);
+    if (rc >= 0)
+        return rc;
     if (first >= argc && !attr_sources_any(&g_src))
         return args_usage_error(&cmd, "no input FILE");
     struct import_opts o;
@@ -302,11 +311,9 @@ static int cmd_attribute(int argc, char **argv)
                                        "transaction.",
                                        opts, sections};
     int first;
-    int rc = args_parse(&cmd, argc, argv, &first);
-    if (rc != ARGS_OK)
-        return rc == ARGS_EXIT ? 0 : 2;
-    if (!db)
-        return args_usage_error(&cmd, "--db FILE is required");
+    int rc = parse_with_db(&cmd, argc, argv, &first, &db);
+    if (rc >= 0)
+        return rc;
     if (first < argc)
         return args_usage_error(&cmd, "unexpected argument '%s'", argv[first]);
     if (!attr_sources_any(&g_src))
@@ -453,11 +460,9 @@ static int cmd_info(int argc, char **argv)
                                        "with their dates.",
                                        opts, sections};
     int first;
-    int rc = args_parse(&cmd, argc, argv, &first);
-    if (rc != ARGS_OK)
-        return rc == ARGS_EXIT ? 0 : 2;
-    if (!db)
-        return args_usage_error(&cmd, "--db FILE is required");
+    int rc = parse_with_db(&cmd, argc, argv, &first, &db);
+    if (rc >= 0)
+        return rc;
     struct archive a;
     char err[1024];
     struct archive_open_opts ao = {.readonly = true};

@@ -78,9 +78,13 @@ done
 # ---- 2. throughput: LOAD_TARGETS x (80, 443) x (mptcp, tcp) connections at once
 start=$(date +%s.%N)
 # shellcheck disable=SC2046
-V "$MPCENSUS" http -q --runs 1 -p 80,443 -r 0 --concurrency 4096 --timeout 20 -O json $(cat "$T/load.txt") \
-    >"$T/load.json" || { echo "mpcensus http (load) failed"; exit 1; }
+# (peak RSS by /usr/bin/time: the memory of every transfer in flight at once)
+V /usr/bin/time -f %M -o "$T/load.rss" "$MPCENSUS" http -q --runs 1 -p 80,443 -r 0 --concurrency 4096 --timeout 20 \
+    -O json $(cat "$T/load.txt") >"$T/load.json" || { echo "mpcensus http (load) failed"; exit 1; }
 end=$(date +%s.%N)
+# the same process with one transfer pair: the base the per-transfer figure is taken above
+V /usr/bin/time -f %M -o "$T/one.rss" "$MPCENSUS" http -q --runs 1 -p 443 -r 0 --timeout 20 -O json \
+    "$(head -n 1 "$T/load.txt")" >/dev/null || { echo "mpcensus http (one target) failed"; exit 1; }
 # the peers fetch the same mix (HTTP and HTTPS), one process per request, no connection reuse
 sed 's|.*|http://&/\nhttps://&/|' "$T/load.txt" >"$T/load-urls.txt"
 head -n "$LOOP" "$T/load-urls.txt" >"$T/loop-urls.txt"
@@ -175,6 +179,10 @@ print()
 print("2. throughput: %d targets x 2 ports x 2 transports = %d transfers (%d ok, %d MPTCP-active), peak %d connections in flight"
       % (targets, len(rows), len(ok), sum(1 for r in rows if r["mptcp_active"]), peak))
 print("   mpcensus http:           %8.1f requests/s (%.2f s wall clock, process start included)" % (ours_rps, end - start))
+rss_kb = int(open(t + "/load.rss").read().split()[-1])
+one_kb = int(open(t + "/one.rss").read().split()[-1])
+print("   mpcensus http peak RSS:  %8.1f MB with %d transfers in flight, %.1f MB for one HTTPS pair: %.1f kB per transfer"
+      % (rss_kb / 1024, peak, one_kb / 1024, (rss_kb - one_kb) / max(peak - 2, 1)))
 print("   loop of %4d curl:        %8.1f requests/s   -> mpcensus %.1fx" % (loop, loop_rps, ours_rps / loop_rps))
 print("   xargs -P %-3d curl (%d):  %8.1f requests/s   -> mpcensus %.1fx" % (parallel, len(open(t + "/load-urls.txt").read().split()), par_rps, ours_rps / par_rps))
 PY

@@ -116,7 +116,7 @@ FUZZ_EXTRA_fuzz_trace_reply := src/trace/trace_match.c src/trace/trace_probe.c s
 FUZZ_EXTRA_fuzz_net_verdict := src/scan/classify.c
 FUZZ_EXTRA_fuzz_report_escape := src/report/escape.c src/report/strbuf.c
 FUZZ_EXTRA_fuzz_output_filter := src/scan/output_filter.c src/scan/classify.c src/cli/filter.c src/cli/args.c src/io/errmsg.c src/io/record.c src/io/outfile.c src/io/json.c
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC) $(HDRS)
+$(BUILD)/fuzz/%: fuzz/%.c fuzz/fuzz_check.h $(LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang $(CSTD) -Wall -Wextra -Werror -Wno-unused-parameter -Isrc -I. $(PKG_CFLAGS) -O1 -g \

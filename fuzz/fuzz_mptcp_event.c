@@ -7,11 +7,7 @@
 
 #include "http/mptcp_events.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 /* First two bytes: the family id to accept; the rest is one netlink message
  * (copied into an aligned buffer, as the kernel delivers them). */

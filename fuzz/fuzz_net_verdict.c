@@ -9,11 +9,7 @@
 #include "net/verdict.h"
 #include "scan/classify.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -8,11 +8,7 @@
 #include "cli/filter.h"
 #include "scan/output_filter.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -7,11 +7,7 @@
 #include "pcap/analyzer.h"
 #include "pcap/pcap_csv.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 /* The --flows and --connections writers, into /dev/null: every counted flow
  * and connection is formatted as a record, as in a real run. */

@@ -7,11 +7,7 @@
 
 #include "report/escape.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 /* Valid UTF-8 without C0 controls other than tab / newline (what the page and the SVG may hold). */
 static bool clean_utf8(const unsigned char *s, size_t n, bool allow_tab_nl)

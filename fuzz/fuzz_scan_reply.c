@@ -6,11 +6,7 @@
 #include "net/packet.h"
 #include "scan/classify.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 /* Input: 1 byte selecting the probe (v0 / v1 / plain), then an IP packet as
  * the receive ring would hand it over. */

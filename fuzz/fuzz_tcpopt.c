@@ -8,11 +8,7 @@
 #include "net/mptcp.h"
 #include "net/tcpopt.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 /* Everything a decode reports, compared field by field. */
 static bool same(const struct mptcp_opt *a, const struct mptcp_opt *b)

@@ -14,11 +14,7 @@
 #include "trace/trace_state.h"
 #include "trace/trace_targets.h"
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond))                                                                                        \
-            __builtin_trap();                                                                               \
-    } while (0)
+#include "fuzz/fuzz_check.h"
 
 static struct trace_enc enc;
 static struct target_table tt;

@@ -69,7 +69,7 @@ if os.path.exists(trace_path):
         if l.strip():
             j = json.loads(l)
             cls[(j["target"], str(j["port"]))] = j["class"]
-taken, out = {}, csv.writer(sys.stdout)
+taken, out = {}, csv.writer(sys.stdout, lineterminator="\n")  # plain lines, for the awk below
 out.writerow(["target", "port", "class"])
 for r in csv.DictReader(open(truth)):
     p = r["profile"]
@@ -131,7 +131,7 @@ PY
     runs_done=$(($(wc -l <"$D/http.csv") - 1))
     if [ "$1" = 1 ]; then
         import_quiet "$D/http.csv" || return 1
-        what="timing sample $(($(wc -l <"$D/web.csv") - 1)) targets x $runs runs ($(awk -F, 'NR > 1 { sub(/\r$/, ""); c[$3]++ } END { for (k in c) { printf "%s%s %d", s, k, c[k]; s = ", " } }' "$D/web.csv")), $runs_done transfers imported"
+        what="timing sample $(($(wc -l <"$D/web.csv") - 1)) targets x $runs runs ($(awk -F, 'NR > 1 { c[$3]++ } END { for (k in c) { printf "%s%s %d", s, k, c[k]; s = ", " } }' "$D/web.csv")), $runs_done transfers imported"
     else
         what="$runs_done transfers"
     fi

@@ -9,23 +9,16 @@ export MPCENSUS
 status=0
 
 section() { printf '\n==== %s ====\n' "$1"; }
+# part NAME TITLE: scripts/demo-NAME.sh under its heading; a failing part fails the tour, the others still run
+part() {
+    section "$2"
+    ./scripts/demo-"$1".sh || status=1
+}
 
-if [ -x scripts/demo-scan.sh ]; then
-    section "scan: MP_CAPABLE v0/v1 scan of the lab population vs. the lab's ground truth"
-    ./scripts/demo-scan.sh || status=1
-fi
-if [ -x scripts/demo-trace.sh ]; then
-    section "trace: the scan's mptcp and mirrored candidates traced hop by hop vs. the lab's ground truth"
-    ./scripts/demo-trace.sh || status=1
-fi
-if [ -x scripts/demo-http.sh ]; then
-    section "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per trace class"
-    ./scripts/demo-http.sh || status=1
-fi
-if [ -x scripts/demo-pcap.sh ]; then
-    section "pcap: passive MPTCP share of lab traffic (kernel MPTCPv1 with extra subflows + TCP)"
-    ./scripts/demo-pcap.sh || status=1
-fi
+part scan "scan: MP_CAPABLE v0/v1 scan of the lab population vs. the lab's ground truth"
+part trace "trace: the scan's mptcp and mirrored candidates traced hop by hop vs. the lab's ground truth"
+part http "http: HTTP(S) timing over MPTCP and TCP of lab web servers, per trace class"
+part pcap "pcap: passive MPTCP share of lab traffic (kernel MPTCPv1 with extra subflows + TCP)"
 section "decode: MPTCP options in the shared real-world captures"
 for f in "$SHARED"/data/pcaps/*/*.pcap; do
     [ -e "$f" ] || continue

@@ -23,7 +23,6 @@ void prefix_list_free(struct prefix_list *l)
     free(l->strings);
     free(l->v);
     free(l->one);
-    free(l->view);
     memset(l, 0, sizeof(*l));
 }
 
@@ -387,8 +386,6 @@ void prefix_list_normalize(struct prefix_list *l)
             l->one[k++] = a;
         }
         l->n_one = k;
-        if (!l->view)
-            l->view = calloc(1, sizeof(*l->view));
     }
     l->normalized = true;
 }
@@ -424,9 +421,10 @@ const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8
     }
     if (lo < l->n && l->v[lo].family == family && l->v[lo].lo <= addr && addr <= l->v[lo].hi)
         return &l->v[lo];
-    if (family == 6 && l->view && find_one(l->one, l->n_one, addr)) {
-        *l->view = single_entry(addr);
-        return l->view;
+    if (family == 6 && find_one(l->one, l->n_one, addr)) {
+        static _Thread_local struct prefix_entry view; /* the answer for an address of `one` */
+        view = single_entry(addr);
+        return &view;
     }
     return NULL;
 }
@@ -535,8 +533,6 @@ static int subtract(struct prefix_list *targets, const struct prefix_list *block
         targets->one = NULL;
         targets->n_one = targets->cap_one = 0;
     }
-    if (out->n_one && !out->view && !(out->view = calloc(1, sizeof(*out->view))))
-        return -1;
     out->normalized = true;
     return 0;
 }

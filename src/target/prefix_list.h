@@ -30,7 +30,6 @@ struct prefix_list {
     size_t n, cap;
     u128 *one;             /* IPv6 single addresses from files (see above) */
     size_t n_one, cap_one;
-    struct prefix_entry *view; /* lookup()'s answer for an address of `one` */
     char **strings;        /* owned reason strings */
     size_t n_strings;
     bool normalized;       /* sorted by (family, lo), disjoint, adjacent ranges merged; `one`
@@ -60,8 +59,7 @@ int prefix_list_add_iana_special(struct prefix_list *l);
  * first entry's reason is kept). Required before lookup/subtract. */
 void prefix_list_normalize(struct prefix_list *l);
 /* The entry containing addr (normalized list), or NULL. For an address of
- * `one` the entry is the list's one view, valid until the next lookup (so
- * not thread-safe). */
+ * `one` the entry is a per-thread view, valid until the thread's next lookup. */
 const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8_t family, u128 addr);
 
 /* Called for every part of a target range removed by a blocklist entry. */

@@ -390,7 +390,7 @@ void prefix_list_normalize(struct prefix_list *l)
     l->normalized = true;
 }
 
-static const u128 *find_one(const u128 *v, size_t n, u128 a)
+const u128 *prefix_one_find(const u128 *v, size_t n, u128 a)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
@@ -421,7 +421,7 @@ const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8
     }
     if (lo < l->n && l->v[lo].family == family && l->v[lo].lo <= addr && addr <= l->v[lo].hi)
         return &l->v[lo];
-    if (family == 6 && find_one(l->one, l->n_one, addr)) {
+    if (family == 6 && prefix_one_find(l->one, l->n_one, addr)) {
         static _Thread_local struct prefix_entry view; /* the answer for an address of `one` */
         view = single_entry(addr);
         return &view;

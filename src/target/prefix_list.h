@@ -61,6 +61,8 @@ void prefix_list_normalize(struct prefix_list *l);
 /* The entry containing addr (normalized list), or NULL. For an address of
  * `one` the entry is a per-thread view, valid until the thread's next lookup. */
 const struct prefix_entry *prefix_list_lookup(const struct prefix_list *l, uint8_t family, u128 addr);
+/* a in the sorted array v[0..n) of single addresses (`one`), or NULL. */
+const u128 *prefix_one_find(const u128 *v, size_t n, u128 a);
 
 /* Called for every part of a target range removed by a blocklist entry. */
 typedef void (*prefix_excluded_fn)(void *user, const struct prefix_entry *target_part,

@@ -82,19 +82,10 @@ bool target_space_index(const struct target_space *ts, const struct ip_addr *add
     u128 x = 0;
     for (size_t b = 0; b < (fam == 4 ? 4u : 16u); b++)
         x = x << 8 | addr->bytes[b];
-    if (fam == 6 && ts->n_one) {
-        size_t lo = 0, hi = (size_t)ts->n_one;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ts->one[mid] < x)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo < ts->n_one && ts->one[lo] == x) {
-            *index = (ts->n_range_addrs + lo) * ts->n_ports + pi;
-            return true;
-        }
+    const u128 *hit = fam == 6 ? prefix_one_find(ts->one, (size_t)ts->n_one, x) : NULL;
+    if (hit) {
+        *index = (ts->n_range_addrs + (uint64_t)(hit - ts->one)) * ts->n_ports + pi;
+        return true;
     }
     if (ts->n_iv == 0)
         return false;

@@ -178,12 +178,22 @@ static int cmd_import(int argc, char **argv)
     struct import_opts o;
     import_opts_default(&o);
     o.month = month_seen ? month : -1;
-    if (date) {
+    /* the metadata is read first for its date; a bad --date is still reported
+     * before a bad --metadata */
+    static struct scan_metadata meta;
+    char meta_why[1024];
+    int meta_rc = metadata ? scan_metadata_read(metadata, &meta, meta_why, sizeof meta_why) : 0;
+    /* --date wins over the metadata's start_time */
+    const char *date_src = date ? date : metadata && meta_rc == 0 && meta.date[0] ? meta.date : NULL;
+    if (date_src) {
         char why[128];
-        if (!args_parse_timestamp(date, &o.date_usec, why, sizeof why))
-            return args_usage_error(&cmd, "bad --date '%s': %s", date, why);
+        if (!args_parse_timestamp(date_src, &o.date_usec, why, sizeof why)) {
+            if (date_src == date)
+                return args_usage_error(&cmd, "bad --date '%s': %s", date, why);
+            return args_usage_error(&cmd, "bad --metadata: %s: start_time '%s': %s", metadata, meta.date, why);
+        }
         o.has_date = true;
-        snprintf(o.date_text, sizeof o.date_text, "%.10s", date);
+        snprintf(o.date_text, sizeof o.date_text, "%.10s", date_src);
     }
     o.label = label;
     o.shard = shard;
@@ -192,11 +202,9 @@ static int cmd_import(int argc, char **argv)
     o.key_given = key_seen;
     o.format = (enum in_format)format;
     o.port = (int)port;
-    static struct scan_metadata meta;
     if (metadata) {
-        char why[1024];
-        if (scan_metadata_read(metadata, &meta, why, sizeof why) < 0)
-            return args_usage_error(&cmd, "bad --metadata: %s", why);
+        if (meta_rc < 0)
+            return args_usage_error(&cmd, "bad --metadata: %s", meta_why);
         /* what the command line says wins */
         if (pv < 0 && meta.has_probe_version)
             o.probe_version = meta.probe_version;
@@ -206,12 +214,6 @@ static int cmd_import(int argc, char **argv)
         }
         if (!shard && meta.shard[0])
             o.shard = meta.shard;
-        if (!date && meta.date[0]) {
-            if (!args_parse_timestamp(meta.date, &o.date_usec, why, sizeof why))
-                return args_usage_error(&cmd, "bad --metadata: %s: start_time '%s': %s", metadata, meta.date, why);
-            o.has_date = true;
-            snprintf(o.date_text, sizeof o.date_text, "%s", meta.date);
-        }
         if (!port && meta.port)
             o.port = meta.port;
         if (!quiet) {

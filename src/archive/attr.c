@@ -17,6 +17,7 @@
 #include "cli/args_time.h"
 #include "io/instream.h"
 #include "io/record_read.h"
+#include "io/utc_time.h"
 
 bool attr_sources_any(const struct attr_sources *s)
 {
@@ -122,7 +123,7 @@ static int record_source(struct loader *l, const char *kind, const char *path, c
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     char now[40];
-    args_usec_format((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, now, sizeof now);
+    utc_timespec_format(&ts, now, sizeof now);
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, base ? base + 1 : path, -1, SQLITE_STATIC);

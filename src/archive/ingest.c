@@ -14,6 +14,7 @@
 #include "cli/args_time.h"
 #include "io/instream.h"
 #include "net/bytes.h"
+#include "io/utc_time.h"
 
 const char *const in_format_names[] = {"auto", "scan", "zmap", "tcp_synopt", "trace", "http", "pcap", NULL};
 
@@ -232,7 +233,7 @@ static void now_text(char *buf, size_t len)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    args_usec_format((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000, buf, len);
+    utc_timespec_format(&ts, buf, len);
 }
 
 static int insert_file_row(struct import_ctx *c, const struct content *ct, char *err, size_t errlen)
@@ -276,8 +277,8 @@ static int finish_file_row(struct import_ctx *c, char *err, size_t errlen)
         return -1;
     char first[40] = "", last[40] = "", day[16] = "";
     if (c->first_ts != INT64_MIN) {
-        args_usec_format(c->first_ts, first, sizeof first);
-        args_usec_format(c->last_ts, last, sizeof last);
+        utc_usec_format(c->first_ts, first, sizeof first);
+        utc_usec_format(c->last_ts, last, sizeof last);
         snprintf(day, sizeof day, "%.10s", first);
     }
     db_bind_text_or_null(st, 1, c->tool);

@@ -248,12 +248,8 @@ static int insert_batch(struct scan_sink *s, struct scan_row *rows, size_t n, in
         bind_opt_int(st, 14, r->ttl >= 0, r->ttl);
         bind_opt_int(st, 15, r->window >= 0, r->window);
         bind_opt_int(st, 16, r->ts != INT64_MIN, r->ts);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            snprintf(err, errlen, "inserting a scan row: %s", sqlite3_errmsg(c->a->db));
+        if (db_step_row(c->a, st, "a scan row", err, errlen) < 0)
             return -1;
-        }
         s->row_hi = sqlite3_last_insert_rowid(c->a->db);
         if (s->row_lo < 0)
             s->row_lo = s->row_hi;
@@ -271,12 +267,8 @@ static int insert_batch(struct scan_sink *s, struct scan_row *rows, size_t n, in
         sqlite3_bind_blob(pt, 5, r->addr, r->family == 4 ? 4 : 16, SQLITE_STATIC);
         sqlite3_bind_int64(pt, 6, c->file_id);
         sqlite3_bind_int(pt, 7, r->verdict);
-        int rc = sqlite3_step(pt);
-        sqlite3_reset(pt);
-        if (rc != SQLITE_DONE) {
-            snprintf(err, errlen, "inserting an MP_CAPABLE row: %s", sqlite3_errmsg(c->a->db));
+        if (db_step_row(c->a, pt, "an MP_CAPABLE row", err, errlen) < 0)
             return -1;
-        }
     }
     return 0;
 }
@@ -455,12 +447,8 @@ int scan_sink_finish(struct scan_sink *s, char *err, size_t errlen)
     sqlite3_bind_int64(up, 2, s->row_hi);
     sqlite3_bind_int64(up, 3, c->file_id);
     sqlite3_bind_int(up, 4, c->month);
-    int urc = sqlite3_step(up);
-    sqlite3_finalize(up);
-    if (urc != SQLITE_DONE) {
-        snprintf(err, errlen, "%s", sqlite3_errmsg(c->a->db));
+    if (db_step_once(c->a, up, NULL, err, errlen) < 0)
         return -1;
-    }
     struct summary_part *parts = malloc((s->n_parts ? s->n_parts : 1) * sizeof *parts);
     if (!parts) {
         snprintf(err, errlen, "out of memory");

@@ -18,7 +18,5 @@ bool args_parse_timestamp(const char *text, int64_t *usec, char *why, size_t why
 int args_usec_month(int64_t usec);
 /* "YYYY-MM" of a month number into buf (>= 8 bytes); returns buf. */
 const char *args_month_format(int month, char *buf, size_t len);
-/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" into buf (>= 28 bytes); returns buf. */
-const char *args_usec_format(int64_t usec, char *buf, size_t len);
 
 #endif

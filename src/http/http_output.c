@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "io/json.h"
+#include "io/utc_time.h"
 
 enum {
     F_TARGET, F_PORT, F_SCHEME, F_HOST, F_RUN, F_TRANSPORT, F_LABEL,
@@ -96,16 +97,6 @@ static void endpoint_text(const struct ip_addr *a, uint16_t port, char *buf, siz
     char t[IP_ADDR_STRLEN];
     ip_addr_format(a, t, sizeof t);
     snprintf(buf, len, a->family == AF_INET6 ? "[%s]:%u" : "%s:%u", t, port);
-}
-
-static void started_text(uint64_t us, char *buf, size_t len)
-{
-    time_t secs = (time_t)(us / 1000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char head[32];
-    strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%06uZ", head, (unsigned)(us % 1000000));
 }
 
 static void set_mptcp_fields(struct rec_writer *w, const struct http_result *r)
@@ -224,7 +215,7 @@ int http_output_write(struct rec_writer *w, const struct http_target *tg, unsign
     }
     rec_set_str(w, F_ERROR, r->error == HTTP_OK ? NULL : r->error_text);
     char st[48];
-    started_text(r->started_us, st, sizeof st);
+    utc_usec_format((int64_t)r->started_us, st, sizeof st);
     rec_set_str(w, F_TIMESTAMP, st);
     return rec_emit(w);
 }

@@ -26,10 +26,12 @@ static void exe_dir(char *buf, size_t len)
         buf[0] = '\0';
 }
 
-bool datadir_candidate(const char *name, unsigned i, char *buf, size_t len)
+#define DATADIR_CANDIDATES 5
+
+/* Fills cand with the paths of `name` in the order datadir.h gives; returns
+ * how many. An unset override or an unknown binary path yields none. */
+static unsigned datadir_candidates(const char *name, char cand[DATADIR_CANDIDATES][PATH_MAX + 64])
 {
-    /* the candidates, in order; an unset override or an unknown binary path yields none */
-    char cand[5][PATH_MAX + 64];
     unsigned n = 0;
     const char *env = getenv("MPCENSUS_DATA");
     if (env && *env)
@@ -44,15 +46,18 @@ bool datadir_candidate(const char *name, unsigned i, char *buf, size_t len)
         snprintf(cand[n++], sizeof cand[0], "%s/../../%s%s", exe, sub, name);   /* build/san/mpcensus */
     }
     snprintf(cand[n++], sizeof cand[0], "%s/%s", MPCENSUS_DATADIR, name);
-    if (i >= n)
-        return false;
-    int w = snprintf(buf, len, "%s", cand[i]);
-    return w > 0 && (size_t)w < len;
+    return n;
 }
 
 bool datadir_find(const char *name, char *buf, size_t len)
 {
-    for (unsigned i = 0; datadir_candidate(name, i, buf, len); i++)
+    char cand[DATADIR_CANDIDATES][PATH_MAX + 64];
+    unsigned n = datadir_candidates(name, cand);
+    for (unsigned i = 0; i < n; i++) {
+        /* a candidate too long for buf ends the search */
+        int w = snprintf(buf, len, "%s", cand[i]);
+        if (w <= 0 || (size_t)w >= len)
+            break;
         if (access(buf, R_OK) == 0) {
             /* a readable path, shown without the ../ detours */
             char real[PATH_MAX];
@@ -60,6 +65,7 @@ bool datadir_find(const char *name, char *buf, size_t len)
                 strcpy(buf, real);
             return true;
         }
+    }
     if (len)
         buf[0] = '\0';
     return false;

@@ -21,9 +21,4 @@
  * and returns true; false (buf empty) when none is readable. */
 bool datadir_find(const char *name, char *buf, size_t len);
 
-/* The same candidates, one after the other (for messages): the i-th path of
- * `name`, or false after the last. Candidates that cannot exist (no
- * $MPCENSUS_DATA) are skipped. */
-bool datadir_candidate(const char *name, unsigned i, char *buf, size_t len);
-
 #endif

@@ -581,13 +581,9 @@ bool spec_load(const char *path, struct lab_spec *spec, char *err, size_t errlen
     size_t len = 0, got;
     while (len <= SPEC_MAX_BYTES && (got = fread(buf + len, 1, SPEC_MAX_BYTES + 1 - len, f)) > 0)
         len += got;
+    /* instream refuses the read that crosses the limit: reaching it is an error here */
     if (instream_close(f, err, errlen) != 0) {
         free(buf);
-        return false;
-    }
-    if (len > SPEC_MAX_BYTES) {
-        free(buf);
-        snprintf(err, errlen, "%s: larger than %u bytes (refused)", path, SPEC_MAX_BYTES);
         return false;
     }
     buf[len] = 0;

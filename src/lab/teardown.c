@@ -1,5 +1,6 @@
 /* teardown.c — state-file membership of a lab, its exact teardown, and the signal flag of `lab up`. */
 #include "lab/teardown.h"
+#include "lab/lab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -177,7 +178,7 @@ int lab_teardown(const char *name, const struct lab_members *m, char *err, size_
     }
     /* processes first: a namespace lives on while a process holds it */
     size_t np = pids_in(inodes, n, pids, 4096);
-    size_t n_first = np;
+    size_t n_first = np, daemons_from = np; /* first[]: the namespaces' processes, then the daemons */
     memcpy(first, pids, np * sizeof *pids);
     for (size_t i = 0; i < m->n_pids; i++)
         if (is_lab_daemon(m->pids[i])) { /* also one still outside the lab, setting up */
@@ -192,8 +193,8 @@ int lab_teardown(const char *name, const struct lab_members *m, char *err, size_
     }
     for (size_t i = 0; i < np; i++)
         kill(pids[i], SIGKILL);
-    for (size_t i = np; i < n_first; i++)
-        if (alive(first[i]) && is_lab_daemon(first[i]))
+    for (size_t i = daemons_from; i < n_first; i++)
+        if (is_lab_daemon(first[i])) /* (it checks alive() as well) */
             kill(first[i], SIGKILL);
     for (int tries = 0; tries < 40 && np > 0; tries++) {
         sleep_ms(25);
@@ -314,8 +315,7 @@ void lab_signals_catch(void)
         sigaction(caught[i], &sa, &previous[i]);
 }
 
-int lab_interrupted(void) { return got_signal; }
-
+/* lab.h: the one accessor of the flag, for lab up and for its command */
 int lab_up_signal(void) { return got_signal; }
 
 void lab_signals_restore(void)

@@ -39,11 +39,10 @@ int lab_state_claim(const char *name, const struct lab_members *m, char *err, si
 int lab_state_building(const char *name, const struct lab_members *m, char *err, size_t errlen);
 
 /* SIGINT, SIGTERM, SIGHUP and SIGQUIT only set a flag while `lab up` builds
- * (no SA_RESTART: waits return early); lab_interrupted() says which came
+ * (no SA_RESTART: waits return early); lab_up_signal() (lab.h) says which came
  * (0: none); restore puts the previous handlers back. Children must call
  * lab_signals_default() after fork. */
 void lab_signals_catch(void);
-int lab_interrupted(void);
 void lab_signals_restore(void);
 void lab_signals_default(void);
 

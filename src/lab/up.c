@@ -909,7 +909,7 @@ static bool start_nginx(struct plan *p)
 /* A signal came: stop building (lab_up then removes what exists). */
 static bool interrupted(struct plan *p)
 {
-    int sig = lab_interrupted();
+    int sig = lab_up_signal();
     if (sig)
         failf(p, "interrupted by %s: everything built was removed", strsignal(sig));
     return sig != 0;

@@ -555,37 +555,6 @@ void mptcp_capable_set_sender_key(uint8_t *opt, uint64_t key)
 
 /* ---- key-derived values ------------------------------------------------ */
 
-/* The hash input is the key in network byte order (RFC 6824 §3.1, RFC 8684
- * §3.1). Only v0 uses SHA-1; anything else is treated as v1 (SHA-256). */
-static void key_digest(int version, uint64_t key, uint8_t *digest, size_t *dlen)
-{
-    uint8_t k[8];
-    store_be64(k, key);
-    if (version == 0) {
-        SHA1(k, sizeof(k), digest);
-        *dlen = SHA_DIGEST_LENGTH;
-    } else {
-        SHA256(k, sizeof(k), digest);
-        *dlen = SHA256_DIGEST_LENGTH;
-    }
-}
-
-uint32_t mptcp_token(int version, uint64_t key)
-{
-    uint8_t d[SHA256_DIGEST_LENGTH];
-    size_t n;
-    key_digest(version, key, d, &n);
-    return load_be32(d);
-}
-
-uint64_t mptcp_idsn(int version, uint64_t key)
-{
-    uint8_t d[SHA256_DIGEST_LENGTH];
-    size_t n;
-    key_digest(version, key, d, &n);
-    return load_be64(d + n - 8);
-}
-
 /* Digests fetched once: SHA1()/SHA256() look the algorithm up under a lock
  * on every call, which showed in traces with millions of keys. EVP_Digest()
  * also allocates a context per call; copying an initialised template into a
@@ -636,21 +605,51 @@ static EVP_MD_CTX *derive_ctx(int v)
     return EVP_MD_CTX_copy_ex(ctx[v], derive_template[v]) ? ctx[v] : NULL;
 }
 
-void mptcp_key_derive(int version, uint64_t key, uint32_t *token, uint64_t *idsn)
+/* The hash input is the key in network byte order (RFC 6824 §3.1, RFC 8684
+ * §3.1). Only v0 uses SHA-1; anything else is treated as v1 (SHA-256).
+ * This thread's cached context first; SHA1()/SHA256() when it cannot serve. */
+static void key_digest(int version, uint64_t key, uint8_t *digest, size_t *dlen)
 {
-    uint8_t d[SHA256_DIGEST_LENGTH], k[8];
+    uint8_t k[8];
     unsigned n = 0;
     pthread_once(&derive_once, derive_fetch);
     int v = version == 0 ? 0 : 1;
     store_be64(k, key);
     EVP_MD_CTX *ctx = derive_ctx(v);
-    bool ok = ctx ? EVP_DigestUpdate(ctx, k, sizeof k) && EVP_DigestFinal_ex(ctx, d, &n)
-                  : derive_md[v] && EVP_Digest(k, sizeof k, d, &n, derive_md[v], NULL);
-    if (!ok || n < 12) {
-        size_t len;
-        key_digest(version, key, d, &len);
-        n = (unsigned)len;
+    bool ok = ctx ? EVP_DigestUpdate(ctx, k, sizeof k) && EVP_DigestFinal_ex(ctx, digest, &n)
+                  : derive_md[v] && EVP_Digest(k, sizeof k, digest, &n, derive_md[v], NULL);
+    if (ok && n >= 12) {
+        *dlen = n;
+    } else if (v == 0) {
+        SHA1(k, sizeof(k), digest);
+        *dlen = SHA_DIGEST_LENGTH;
+    } else {
+        SHA256(k, sizeof(k), digest);
+        *dlen = SHA256_DIGEST_LENGTH;
     }
+}
+
+uint32_t mptcp_token(int version, uint64_t key)
+{
+    uint8_t d[SHA256_DIGEST_LENGTH];
+    size_t n;
+    key_digest(version, key, d, &n);
+    return load_be32(d);
+}
+
+uint64_t mptcp_idsn(int version, uint64_t key)
+{
+    uint8_t d[SHA256_DIGEST_LENGTH];
+    size_t n;
+    key_digest(version, key, d, &n);
+    return load_be64(d + n - 8);
+}
+
+void mptcp_key_derive(int version, uint64_t key, uint32_t *token, uint64_t *idsn)
+{
+    uint8_t d[SHA256_DIGEST_LENGTH];
+    size_t n;
+    key_digest(version, key, d, &n);
     *token = load_be32(d);
     *idsn = load_be64(d + n - 8);
 }

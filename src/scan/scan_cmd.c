@@ -109,7 +109,7 @@ static int build_targets(const struct scan_config *cfg, struct prefix_list *allo
         fprintf(stderr, "mpcensus scan: out of memory\n");
         goto out;
     }
-    meta->blocklist_entries = block.n;
+    meta->blocklist_entries = block.n + block.n_one; /* single IPv6 lines are kept apart (one) */
     prefix_list_normalize(&targets);
     prefix_list_normalize(&block);
     struct refusal_log log = {0};

@@ -11,15 +11,12 @@
 #include "io/outfile.h"
 #include "scan/scan_status.h"
 #include "target/prefix_list.h"
+#include "io/utc_time.h"
 
 static void kv_time(struct json *j, const char *key, const struct timespec *ts)
 {
-    struct tm tm;
     char text[40];
-    gmtime_r(&ts->tv_sec, &tm);
-    size_t n = strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(text + n, sizeof text - n, ".%06ldZ", ts->tv_nsec / 1000);
-    json_kv_str(j, key, text);
+    json_kv_str(j, key, utc_timespec_format(ts, text, sizeof text));
 }
 
 static void kv_mac(struct json *j, const char *key, const uint8_t mac[6])

@@ -36,10 +36,11 @@ static int failf(bool *usage, bool is_usage, char *err, size_t errlen, const cha
 }
 
 /* Our address of one family: -S, else the route's preferred source (on our
- * interface), else the interface's first address of that family. */
-static int resolve_source(const struct scan_config *cfg, struct scan_net *net, int family, const struct ip_addr *first,
-                          int ifindex, struct source_pool *pool, enum net_origin *from, bool *usage, char *err,
-                          size_t errlen)
+ * interface), else the interface's first address of that family. route: the
+ * kernel's route to first, NULL when there is none (or it was not asked). */
+static int resolve_source(const struct scan_config *cfg, int family, const struct ip_addr *first,
+                          const struct route_info *route, int ifindex, struct source_pool *pool,
+                          enum net_origin *from, bool *usage, char *err, size_t errlen)
 {
     if (source_pool_init(pool, &cfg->sources, family) < 0)
         return failf(usage, false, err, errlen, "out of memory");
@@ -56,10 +57,9 @@ static int resolve_source(const struct scan_config *cfg, struct scan_net *net, i
         /* writing probes only: an unspecified source is fine */
         ip_addr_parse(family == AF_INET ? "0.0.0.0" : "::", &a);
     } else {
-        struct route_info ri;
         char why[256], t[IP_ADDR_STRLEN];
-        if (route_lookup(first, &ri, why, sizeof why) == 0 && ri.ifindex == ifindex && ri.src.family == family) {
-            a = ri.src;
+        if (route && route->ifindex == ifindex && route->src.family == family) {
+            a = route->src;
             *from = NET_ROUTE;
         } else if (route_if_address(ifindex, family, &a, why, sizeof why) == 0) {
             *from = NET_IF_ADDRESS;
@@ -70,7 +70,6 @@ static int resolve_source(const struct scan_config *cfg, struct scan_net *net, i
     }
     if (source_pool_single(pool, &a) < 0)
         return failf(usage, false, err, errlen, "out of memory");
-    (void)net;
     return 0;
 }
 
@@ -81,13 +80,28 @@ int scan_net_resolve(const struct scan_config *cfg, const struct ip_addr *first4
     *usage = false;
     char why[256], t[IP_ADDR_STRLEN];
     const struct ip_addr *first = first4 ? first4 : first6;   /* the first target of the scan's first family */
-    struct route_info ri = {0};
-    bool have_route = false;
-    if (!cfg->dryrun && first) {
-        have_route = route_lookup(first, &ri, why, sizeof why) == 0;
-        if (!have_route && (!cfg->iface || !cfg->gw_mac_given))
+    /* each family's route asked once (a netlink round trip); NULL: no target of
+     * that family, a dry run, or no route */
+    struct route_info r4, r6;
+    const struct route_info *rt4 = NULL, *rt6 = NULL;
+    if (!cfg->dryrun && first4) {
+        if (route_lookup(first4, &r4, why, sizeof why) == 0)
+            rt4 = &r4;
+        else if (!cfg->iface || !cfg->gw_mac_given)
             return failf(usage, true, err, errlen, "%s (give -i IFACE and -G MAC)", why);
     }
+    if (!cfg->dryrun && first6) {
+        if (route_lookup(first6, &r6, why, sizeof why) == 0)
+            rt6 = &r6;
+        else if (!first4 && (!cfg->iface || !cfg->gw_mac_given))
+            return failf(usage, true, err, errlen, "%s (give -i IFACE and -G MAC)", why);
+    }
+    /* the route to first; a zeroed one when there is none (it is then read only
+     * with no targets at all: with targets, a missing route needs -i and -G) */
+    static const struct route_info no_route;
+    const struct route_info *ri = first4 ? rt4 : rt6;
+    if (!ri)
+        ri = &no_route;
     /* -i: given, else the route's */
     int ifindex = 0;
     if (cfg->iface) {
@@ -96,20 +110,19 @@ int scan_net_resolve(const struct scan_config *cfg, const struct ip_addr *first4
         if (!cfg->dryrun && afp_if_index(net->iface, &ifindex, why, sizeof why) < 0)
             return failf(usage, true, err, errlen, "-i %s: %s", net->iface, why);
     } else if (!cfg->dryrun) {
-        snprintf(net->iface, sizeof net->iface, "%s", ri.ifname);
+        snprintf(net->iface, sizeof net->iface, "%s", ri->ifname);
         net->iface_from = NET_ROUTE;
-        ifindex = ri.ifindex;
+        ifindex = ri->ifindex;
         /* one interface sends everything: the other family must leave by it too */
-        struct route_info other;
-        if (first4 && first6 && route_lookup(first6, &other, why, sizeof why) == 0 && other.ifindex != ri.ifindex)
+        if (first4 && rt6 && rt6->ifindex != ri->ifindex)
             return failf(usage, true, err, errlen,
                          "the route to %s leaves by %s, the one to the first IPv6 target by %s: give -i",
-                         ip_addr_format(first4, t, sizeof t), ri.ifname, other.ifname);
+                         ip_addr_format(first4, t, sizeof t), ri->ifname, rt6->ifname);
     } else {
         net->iface_from = NET_NONE;
     }
-    if (resolve_source(cfg, net, AF_INET, first4, ifindex, &net->src4, &net->src4_from, usage, err, errlen) < 0 ||
-        resolve_source(cfg, net, AF_INET6, first6, ifindex, &net->src6, &net->src6_from, usage, err, errlen) < 0)
+    if (resolve_source(cfg, AF_INET, first4, rt4, ifindex, &net->src4, &net->src4_from, usage, err, errlen) < 0 ||
+        resolve_source(cfg, AF_INET6, first6, rt6, ifindex, &net->src6, &net->src6_from, usage, err, errlen) < 0)
         return -1;
     if (first4 && !net->src4.n)
         return failf(usage, true, err, errlen, "IPv4 targets need an IPv4 source address (-S)");
@@ -123,25 +136,24 @@ int scan_net_resolve(const struct scan_config *cfg, const struct ip_addr *first4
         return failf(usage, false, err, errlen, "%s", why);
     /* -G: given, else the MAC of the route's next hop, resolved if the kernel has none yet */
     if (!cfg->gw_mac_given) {
-        if (ri.ifindex != ifindex)
+        if (ri->ifindex != ifindex)
             return failf(usage, true, err, errlen, "the route to %s leaves by %s, not -i %s: give -G MAC",
-                         ip_addr_format(first, t, sizeof t), ri.ifname, net->iface);
-        net->gw_ip = ri.next_hop;
+                         ip_addr_format(first, t, sizeof t), ri->ifname, net->iface);
+        net->gw_ip = ri->next_hop;
         net->have_gw_ip = true;
-        if (route_neighbour_mac(ifindex, &ri.next_hop, NEIGH_TIMEOUT_MS, net->gw_mac, why, sizeof why) < 0)
+        if (route_neighbour_mac(ifindex, &ri->next_hop, NEIGH_TIMEOUT_MS, net->gw_mac, why, sizeof why) < 0)
             return failf(usage, false, err, errlen, "next hop of %s: %s", ip_addr_format(first, t, sizeof t), why);
         net->gw_from = NET_NEIGHBOUR;
         /* both families leave through one gateway MAC: say so when the IPv6 route names another */
-        if (first4 && first6) {
-            struct route_info r6;
+        if (first4 && rt6) {
             uint8_t mac6[6];
-            if (route_lookup(first6, &r6, why, sizeof why) == 0 && r6.ifindex == ifindex &&
-                route_neighbour_mac(ifindex, &r6.next_hop, NEIGH_TIMEOUT_MS, mac6, why, sizeof why) == 0 &&
+            if (rt6->ifindex == ifindex &&
+                route_neighbour_mac(ifindex, &rt6->next_hop, NEIGH_TIMEOUT_MS, mac6, why, sizeof why) == 0 &&
                 memcmp(mac6, net->gw_mac, 6))
                 return failf(usage, true, err, errlen,
                              "IPv4 and IPv6 targets have next hops with different MACs (%s and %s): scan the "
                              "families separately or give -G",
-                             ip_addr_format(&ri.next_hop, t, sizeof t), ip_addr_format(&r6.next_hop, why, sizeof why));
+                             ip_addr_format(&ri->next_hop, t, sizeof t), ip_addr_format(&rt6->next_hop, why, sizeof why));
         }
     }
     return 0;

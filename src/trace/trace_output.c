@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "net/bytes.h"
+#include "io/utc_time.h"
 
 enum {
     F_TARGET, F_PORT, F_PROBE_VERSION, F_CLASS, F_HOP, F_CHANGES, F_DEST_HOPS, F_REPLY, F_SYNACK_MPTCP,
@@ -262,15 +263,6 @@ static void hops_json(struct json *j, const struct trace_target *t, const struct
     json_arr_end(j);
 }
 
-static void format_time(uint64_t us, char *buf, size_t len)
-{
-    time_t secs = (time_t)(us / 1000000);
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, len - n, ".%06uZ", (unsigned)(us % 1000000));
-}
-
 int trace_emit(struct rec_writer *w, struct trace_emit_ctx *c, const struct trace_target *t, const struct tstate *st,
                const struct trace_verdict *v)
 {
@@ -325,7 +317,7 @@ int trace_emit(struct rec_writer *w, struct trace_emit_ctx *c, const struct trac
     rec_set_u64(w, F_SPORT, trace_sport(c->enc, &st->keys));
     if (rec_selected(w, F_TIMESTAMP)) {
         uint64_t us = c->wall_base_us + (st->start_ns > c->mono_base_ns ? (st->start_ns - c->mono_base_ns) / 1000 : 0);
-        format_time(us, buf, sizeof buf);
+        utc_usec_format((int64_t)us, buf, sizeof buf);
         rec_set_str(w, F_TIMESTAMP, buf);
     }
     if (rec_selected(w, F_HOPS)) {

@@ -23,6 +23,11 @@ rc=$?
 "$MPCENSUS" scan --dryrun -q -b /dev/null -o "$LAB_TMP/mm.csv" -m - 198.18.0.0/30 >"$LAB_TMP/mm.out" 2>/dev/null &&
     python3 -c 'import json,sys; m = json.load(open(sys.argv[1])); assert m["targets_sent"] == 4, m' "$LAB_TMP/mm.out" ||
     fail "-o FILE -m -: stdout is not the metadata document"
+# blocklist.entries counts every line, single IPv6 addresses too (they are kept apart from prefixes)
+printf '198.18.0.0/31\n2001:db8::5\n2001:db8::6 # with a comment\n2001:db8:1::/64\n' >"$LAB_TMP/bl4.txt"
+"$MPCENSUS" scan --dryrun -q -b "$LAB_TMP/bl4.txt" -o /dev/null -m "$LAB_TMP/bl4.json" 198.18.0.0/30 2>/dev/null &&
+    python3 -c 'import json,sys; b = json.load(open(sys.argv[1]))["blocklist"]; assert b["entries"] == 4, b' "$LAB_TMP/bl4.json" ||
+    fail "blocklist.entries of a 4-line blocklist: $(cat "$LAB_TMP/bl4.json" 2>&1 | head -c 300)"
 ok "bad --output-filter expressions: exit 2 with the reason ($(head -1 "$LAB_TMP/f.err" | cut -c1-60)...)"
 
 lab_up_spec lab/demo.spec

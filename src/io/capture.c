@@ -1,5 +1,6 @@
 /* capture.c — pcap/pcapng reader over libpcap; a helper thread reads the file, pipe or stdin (inflating gzip with ISA-L igzip, zstd, xz) into a ring of buffers. */
 #include "io/capture.h"
+#include "io/instream.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,6 @@
 #define RING_SLOTS 8
 #define SLOT_BYTES (1024 * 1024)
 #define STDIO_BUF (1024 * 1024) /* fewer read() calls for libpcap's fread */
-#define SNIFF_BYTES 6            /* the longest magic: xz's fd 37 7a 58 5a 00 */
 
 /* File data travels to libpcap through a ring of slots read by a
  * fopencookie() stream, filled by a helper thread: reading (system calls,
@@ -50,7 +50,7 @@ struct capture {
     char inflate_error[128];
     /* the magic bytes, read once to tell the compression and served again
      * before the rest of the input: pipes and FIFOs cannot be read twice */
-    uint8_t head[SNIFF_BYTES];
+    uint8_t head[INSTREAM_MAGIC_BYTES];
     size_t head_len, head_off;
     /* capture_peek(): one packet read ahead, returned by the next capture_next */
     bool peeked;
@@ -424,36 +424,6 @@ done:
     return NULL;
 }
 
-enum compression { COMP_NONE, COMP_GZIP, COMP_ZSTD, COMP_XZ };
-
-/* Reads the first bytes (looping: a pipe may deliver them one by one) and
- * tells the compression by its magic; the bytes are kept for src_read().
- * False on a read error (errno set). */
-static bool sniff(struct capture *c, enum compression *comp)
-{
-    while (c->head_len < SNIFF_BYTES) {
-        ssize_t r = read(c->gz_fd, c->head + c->head_len, SNIFF_BYTES - c->head_len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return false;
-        if (r == 0)
-            break;
-        c->head_len += (size_t)r;
-    }
-    const uint8_t *m = c->head;
-    size_t n = c->head_len;
-    if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-        *comp = COMP_GZIP;
-    else if (n >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-        *comp = COMP_ZSTD;
-    else if (n >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6))
-        *comp = COMP_XZ;
-    else
-        *comp = COMP_NONE;
-    return true;
-}
-
 /* Hands an open stream to libpcap with a large stdio buffer. */
 static bool open_stream(struct capture *c, FILE *f, const char *path, char *err, size_t errlen)
 {
@@ -483,13 +453,15 @@ static struct capture *open_threaded(struct capture *c, const char *path, char *
         free(c);
         return NULL;
     }
-    enum compression comp;
-    if (!sniff(c, &comp)) {
+    /* the magic bytes are kept for src_read() */
+    ssize_t head = instream_read_head(c->gz_fd, c->head);
+    if (head < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         close(c->gz_fd);
         free(c);
         return NULL;
     }
+    c->head_len = (size_t)head;
     c->ring = ring_new();
     if (!c->ring) {
         snprintf(err, errlen, "%s: out of memory", path);
@@ -497,10 +469,11 @@ static struct capture *open_threaded(struct capture *c, const char *path, char *
         free(c);
         return NULL;
     }
-    void *(*producer)(void *) = comp == COMP_GZIP ? inflate_thread
-                                : comp == COMP_ZSTD ? zstd_thread
-                                : comp == COMP_XZ   ? xz_thread
-                                                    : copy_thread;
+    enum instream_compression comp = instream_magic(c->head, c->head_len);
+    void *(*producer)(void *) = comp == INSTREAM_GZIP   ? inflate_thread
+                                : comp == INSTREAM_ZSTD ? zstd_thread
+                                : comp == INSTREAM_XZ   ? xz_thread
+                                                        : copy_thread;
     if (pthread_create(&c->inflater, NULL, producer, c) != 0) {
         snprintf(err, errlen, "%s: cannot start reader thread", path);
         ring_free(c->ring);

@@ -228,24 +228,17 @@ FILE *instream_open_limited(const char *path, uint64_t max_bytes, char *err, siz
         }
         s->own_fd = true;
     }
-    /* sniff: read up to 6 bytes (looping: a pipe may deliver them one by one) */
-    while (s->in_len < 6) {
-        ssize_t r = read(s->fd, s->in + s->in_len, 6 - s->in_len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
-            free_stream(s);
-            return NULL;
-        }
-        if (r == 0) {
-            s->in_eof = true;
-            break;
-        }
-        s->in_len += (size_t)r;
+    /* sniff: the first bytes, served again by cookie_read */
+    ssize_t head = instream_read_head(s->fd, s->in);
+    if (head < 0) {
+        snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+        free_stream(s);
+        return NULL;
     }
-    const uint8_t *m = s->in;
-    if (s->in_len >= 2 && m[0] == 0x1f && m[1] == 0x8b) {
+    s->in_len = (size_t)head;
+    s->in_eof = s->in_len < INSTREAM_MAGIC_BYTES;   /* the read loop stops short only at the end */
+    enum instream_compression comp = instream_magic(s->in, s->in_len);
+    if (comp == INSTREAM_GZIP) {
         s->comp = INSTREAM_GZIP;
         if (inflateInit2(&s->z, 15 + 32) != Z_OK) {
             snprintf(err, errlen, "%s: zlib init failed", s->path);
@@ -253,14 +246,14 @@ FILE *instream_open_limited(const char *path, uint64_t max_bytes, char *err, siz
             free_stream(s);
             return NULL;
         }
-    } else if (s->in_len >= 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd) {
+    } else if (comp == INSTREAM_ZSTD) {
         s->comp = INSTREAM_ZSTD;
         if (!(s->zs = ZSTD_createDStream()) || ZSTD_isError(ZSTD_initDStream(s->zs))) {
             snprintf(err, errlen, "%s: zstd init failed", s->path);
             free_stream(s);
             return NULL;
         }
-    } else if (s->in_len >= 6 && !memcmp(m, "\xfd" "7zXZ\0", 6)) {
+    } else if (comp == INSTREAM_XZ) {
         s->comp = INSTREAM_XZ;
         s->xz = (lzma_stream)LZMA_STREAM_INIT;
         if (lzma_stream_decoder(&s->xz, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {

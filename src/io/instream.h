@@ -16,11 +16,50 @@
  * pipe or /dev/urandom cannot grow a parser without bound.
  */
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 enum instream_compression { INSTREAM_PLAIN, INSTREAM_GZIP, INSTREAM_ZSTD, INSTREAM_XZ };
+
+/* The sniff, shared with io/capture (inline, so capture links without this
+ * file's decoders). INSTREAM_MAGIC_BYTES: the longest magic, xz's fd 37 7a 58 5a 00. */
+#define INSTREAM_MAGIC_BYTES 6
+
+/* The compression told by the first len bytes of an input (plain when no magic matches). */
+static inline enum instream_compression instream_magic(const uint8_t *head, size_t len)
+{
+    if (len >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        return INSTREAM_GZIP;
+    if (len >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd)
+        return INSTREAM_ZSTD;
+    if (len >= 6 && !memcmp(head, "\xfd" "7zXZ\0", 6))
+        return INSTREAM_XZ;
+    return INSTREAM_PLAIN;
+}
+
+/* Reads the first INSTREAM_MAGIC_BYTES of fd into head, looping (a pipe may
+ * deliver them one by one). Returns how many were read (fewer only at the end
+ * of the input), or -1 on a read error (errno set). */
+static inline ssize_t instream_read_head(int fd, uint8_t head[INSTREAM_MAGIC_BYTES])
+{
+    size_t n = 0;
+    while (n < INSTREAM_MAGIC_BYTES) {
+        ssize_t r = read(fd, head + n, INSTREAM_MAGIC_BYTES - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    return (ssize_t)n;
+}
 
 /* Opens path ("-" = standard input). NULL with "PATH: reason" in err. */
 FILE *instream_open(const char *path, char *err, size_t errlen);

@@ -275,7 +275,7 @@ void analyzer_packet(struct analyzer *a, int link, const struct capture_pkt *p)
         s->last_us = p->ts_usec;
     if (p->ts_usec > a->now_us)
         a->now_us = p->ts_usec;
-    if (++a->since_expire >= (a->cfg.expire_every ? a->cfg.expire_every : EXPIRE_EVERY)) {
+    if (++a->since_expire >= a->cfg.expire_every) {
         a->since_expire = 0;
         flow_table_expire(a->flows, a->now_us);
     }
@@ -362,6 +362,8 @@ struct analyzer *analyzer_new(const struct analyzer_cfg *cfg, const char *trace)
     if (!a)
         return NULL;
     a->cfg = *cfg;
+    if (!a->cfg.expire_every)
+        a->cfg.expire_every = EXPIRE_EVERY;
     snprintf(a->trace, sizeof a->trace, "%s", trace);   /* the CSV writer quotes it when needed */
     struct flow_table_cfg fc = {.idle_timeout_us = cfg->idle_timeout_us,
                                 .closed_linger_us = cfg->closed_linger_us,

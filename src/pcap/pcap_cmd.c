@@ -232,7 +232,7 @@ int cmd_pcap(int argc, char **argv)
                 rt[n_ok++] = rt[i];
         struct json j;
         json_init(&j);
-        report_json(&j, rt, n_ok, have_totals ? &totals : NULL, apps, (size_t)a.top_apps, a.min_packets, EWMA_ALPHA,
+        report_json(&j, rt, n_ok, have_totals ? &totals : NULL, apps, a.min_packets, EWMA_ALPHA,
                     interrupted ? "interrupted" : NULL);
         if (json_failed(&j)) {
             fprintf(stderr, "mpcensus pcap: out of memory writing the summary\n");

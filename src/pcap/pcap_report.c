@@ -30,11 +30,11 @@ static void top_json(struct json *j, const struct top_entry *e, size_t n, const 
     json_arr_end(j);
 }
 
-/* The top ports (rows chosen by trace_stats_compact), at most top. */
-static void apps_json(struct json *j, const struct port_row *r, size_t n, const struct app_ports *apps, size_t top)
+/* The top ports: the rows trace_stats_compact chose (already cut to --top-apps). */
+static void apps_json(struct json *j, const struct port_row *r, size_t n, const struct app_ports *apps)
 {
     json_arr_begin(j, JSON_MULTILINE);
-    for (size_t i = 0; i < n && i < top; i++) {
+    for (size_t i = 0; i < n; i++) {
         uint16_t p = (uint16_t)r[i].port;
         json_obj_begin(j, JSON_SPACED);
         json_kv_u64(j, "port", p);
@@ -50,7 +50,7 @@ static void apps_json(struct json *j, const struct port_row *r, size_t n, const 
 }
 
 /* The counts of one trace or of the series total (members of an open object). */
-static void fields_json(struct json *j, const struct trace_stats *s, const struct app_ports *apps, size_t top_apps)
+static void fields_json(struct json *j, const struct trace_stats *s, const struct app_ports *apps)
 {
     json_kv_double(j, "first_ts", s->first_us / 1e6, 6);
     json_kv_double(j, "last_ts", s->last_us / 1e6, 6);
@@ -100,12 +100,12 @@ static void fields_json(struct json *j, const struct trace_stats *s, const struc
     json_key(j, "largest_mptcp_connections");
     top_json(j, s->top_conns, s->n_top_conns, apps, true);
     json_key(j, "applications");
-    apps_json(j, s->apps, s->n_apps, apps, top_apps);
+    apps_json(j, s->apps, s->n_apps, apps);
     json_key(j, "mptcp_applications");
-    apps_json(j, s->mptcp_apps, s->n_mptcp_apps, apps, top_apps);
+    apps_json(j, s->mptcp_apps, s->n_mptcp_apps, apps);
 }
 
-void report_trace_json(struct json *j, const struct report_trace *t, const struct app_ports *apps, size_t top_apps)
+void report_trace_json(struct json *j, const struct report_trace *t, const struct app_ports *apps)
 {
     json_obj_begin(j, JSON_MULTILINE);
     json_kv_str(j, "trace", t->name);
@@ -115,7 +115,7 @@ void report_trace_json(struct json *j, const struct report_trace *t, const struc
         json_str(j, t->files[i]);
     json_arr_end(j);
     json_kv_str(j, "error", t->stats->error ? t->stats->error_text : NULL);
-    fields_json(j, t->stats, apps, top_apps);
+    fields_json(j, t->stats, apps);
     json_obj_end(j);
 }
 
@@ -158,7 +158,7 @@ static void ewma_json(struct json *j, const struct report_trace *traces, size_t 
 }
 
 void report_json(struct json *j, const struct report_trace *traces, size_t n, const struct trace_stats *totals,
-                 const struct app_ports *apps, size_t top_apps, unsigned long long min_packets, double ewma_alpha,
+                 const struct app_ports *apps, unsigned long long min_packets, double ewma_alpha,
                  const char *error)
 {
     json_obj_begin(j, JSON_MULTILINE);
@@ -170,7 +170,7 @@ void report_json(struct json *j, const struct report_trace *traces, size_t n, co
     json_key(j, "traces");
     json_arr_begin(j, JSON_MULTILINE);
     for (size_t i = 0; i < n; i++)
-        report_trace_json(j, &traces[i], apps, top_apps);
+        report_trace_json(j, &traces[i], apps);
     json_arr_end(j);
     json_key(j, "series");
     json_obj_begin(j, JSON_MULTILINE);
@@ -181,7 +181,7 @@ void report_json(struct json *j, const struct report_trace *traces, size_t n, co
     if (totals) {
         json_key(j, "total");
         json_obj_begin(j, JSON_MULTILINE);
-        fields_json(j, totals, apps, top_apps);
+        fields_json(j, totals, apps);
         json_obj_end(j);
     }
     json_obj_end(j);

@@ -145,32 +145,6 @@ void trace_stats_add_conn(struct trace_stats *s, int version, unsigned subflows,
     top_insert(s->top_conns, &s->n_top_conns, &e);
 }
 
-static int cmp_desc(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
-/* Share of the k largest of n values already sorted in descending order. */
-static double share_sorted(const uint64_t *v, size_t n, size_t k)
-{
-    long double total = 0, top = 0;
-    for (size_t i = 0; i < n; i++) {
-        total += v[i];
-        if (i < k)
-            top += v[i];
-    }
-    return total > 0 ? (double)(top / total) : 0.0;
-}
-
-double concentration_share(uint64_t *v, size_t n, size_t k)
-{
-    if (n == 0)
-        return 0.0;
-    qsort(v, n, sizeof *v, cmp_desc);
-    return share_sorted(v, n, k);
-}
-
 void trace_stats_finish(struct trace_stats *s)
 {
     s->flow_share = s->tcp_flows ? (double)s->mptcp_flows / (double)s->tcp_flows : 0.0;

@@ -98,8 +98,6 @@ void trace_stats_finish(struct trace_stats *s);
 bool trace_stats_compact(struct trace_stats *s, size_t top_apps);
 /* The counts of a port (NULL when none was counted, or after compaction). */
 const struct port_count *trace_stats_port(const struct trace_stats *s, uint16_t port);
-/* Share of the total held by the k largest of v (sorts v descending). */
-double concentration_share(uint64_t *v, size_t n, size_t k);
 /* Merges src (not compacted) into dst (series totals). The result does not
  * depend on the order of the merges. */
 bool trace_stats_merge(struct trace_stats *dst, const struct trace_stats *src);

@@ -11,18 +11,28 @@
 #include <string.h>
 
 #include "pcap/app_ports.h"
+#include "pcap/size_dist.h"
 #include "pcap/trace_stats.h"
 
 static void test_concentration(void **state)
 {
     (void)state;
     uint64_t v[] = {10, 50, 20, 20}; /* total 100 */
-    assert_float_equal(concentration_share(v, 4, 1), 0.5, 1e-12);
-    assert_float_equal(concentration_share(v, 4, 2), 0.7, 1e-12);
-    assert_float_equal(concentration_share(v, 4, 5), 1.0, 1e-12);
-    assert_float_equal(concentration_share(v, 0, 1), 0.0, 1e-12);
-    uint64_t zero[] = {0, 0};
-    assert_float_equal(concentration_share(zero, 2, 1), 0.0, 1e-12);
+    struct size_dist d = {0};
+    for (size_t i = 0; i < 4; i++)
+        size_dist_add(&d, v[i]);
+    assert_float_equal(size_dist_top_share(&d, 1), 0.5, 1e-12);
+    assert_float_equal(size_dist_top_share(&d, 2), 0.7, 1e-12);
+    assert_float_equal(size_dist_top_share(&d, 5), 1.0, 1e-12);
+    size_dist_free(&d);
+    struct size_dist empty = {0};
+    assert_float_equal(size_dist_top_share(&empty, 1), 0.0, 1e-12);
+    size_dist_free(&empty);
+    struct size_dist zero = {0};
+    size_dist_add(&zero, 0);
+    size_dist_add(&zero, 0);
+    assert_float_equal(size_dist_top_share(&zero, 1), 0.0, 1e-12);
+    size_dist_free(&zero);
 }
 
 static int cmp_u64_desc(const void *a, const void *b)
@@ -52,7 +62,14 @@ static void test_size_dist(void **state)
         if (i == 1000) { /* still exact */
             uint64_t *c = malloc(1001 * sizeof *c);
             memcpy(c, v, 1001 * sizeof *c);
-            assert_float_equal(size_dist_top_share(&all, 500), concentration_share(c, 1001, 500), 1e-12);
+            qsort(c, 1001, sizeof *c, cmp_u64_desc);
+            long double top = 0, sum = 0;
+            for (size_t m = 0; m < 1001; m++) {
+                sum += c[m];
+                if (m < 500)
+                    top += c[m];
+            }
+            assert_float_equal(size_dist_top_share(&all, 500), (double)(top / sum), 1e-12);
             free(c);
         }
     }

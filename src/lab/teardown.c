@@ -227,7 +227,8 @@ int lab_teardown(const char *name, const struct lab_members *m, char *err, size_
     }
     if (!failures)
         lab_nginx_remove(name); /* the lab's nginx processes died with the namespaces' processes above */
-    static const char *const suffixes[] = {"blocklist", "hitlist6", "log", "env"}; /* env last: the list */
+    static const char *const suffixes[] = {"blocklist", "hitlist6", "log", "blocklist.part", "hitlist6.part",
+                                           "env.part", "env"}; /* env last: the list (.part: up.c's write_file) */
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, LAB_STATE_DIR "/lab-%s.%s", name, suffixes[i]);

@@ -732,14 +732,24 @@ static pid_t start_daemon(struct plan *p, const struct duty *duties, size_t n)
 
 /* ------------------------------------------------------------ state files */
 
+/* Whole or not at all: the text goes to PATH.part, is synced, then renamed
+ * over PATH, so a `lab up` killed while writing never leaves a truncated
+ * state file (the member list `lab down` reads). */
 static bool write_file(struct plan *p, const char *path, const char *text)
 {
-    FILE *f = fopen(path, "w");
+    char part[300];
+    snprintf(part, sizeof part, "%s.part", path);
+    FILE *f = fopen(part, "w");
     if (!f)
-        return failf(p, "%s: %s", path, strerror(errno));
+        return failf(p, "%s: %s", part, strerror(errno));
     fputs(text, f);
-    if (fclose(f) != 0)
-        return failf(p, "%s: %s", path, strerror(errno));
+    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok = fclose(f) == 0 && ok;
+    if (!ok || rename(part, path) != 0) {
+        int e = errno;
+        unlink(part);
+        return failf(p, "%s: %s", path, strerror(e));
+    }
     return true;
 }
 
